@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Relay.TestKit;
+
+/// <summary>
+/// A PostgreSQL server for the tests: the one named by <c>RELAY_TEST_POSTGRES</c>, or else a
+/// throwaway instance started from the machine's server binaries and stopped when the test
+/// process exits.
+/// </summary>
+public sealed class ThrowawayPostgres
+{
+    public const string EnvironmentVariable = "RELAY_TEST_POSTGRES";
+
+    private static readonly Lazy<ThrowawayPostgres> Shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private ThrowawayPostgres(string adminConnectionString)
+    {
+        AdminConnectionString = adminConnectionString;
+    }
+
+    /// <summary>A connection string with the right to create databases.</summary>
+    public string AdminConnectionString { get; }
+
+    public static ThrowawayPostgres Instance => Shared.Value;
+
+    private static ThrowawayPostgres Start()
+    {
+        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return new ThrowawayPostgres(configured);
+        }
+
+        var bin = FindServerBinaries() ?? throw Unavailable(
+            "no PostgreSQL server binaries were found under /usr/lib/postgresql/*/bin");
+        var asRoot = Environment.UserName == "root";
+        var dataDir = Path.Combine(Path.GetTempPath(), $"relay-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dataDir);
+        if (asRoot)
+        {
+            Run("chown", ["postgres:postgres", dataDir], asPostgres: false);
+        }
+
+        Run("chmod", ["700", dataDir], asPostgres: asRoot);
+        Run(Path.Combine(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+            asPostgres: asRoot);
+
+        var port = FreePort();
+        var options = $"-p {port} -k {dataDir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+        Run(Path.Combine(bin, "pg_ctl"), ["-D", dataDir, "-w", "-l", Path.Combine(dataDir, "server.log"),
+            "-o", options, "start"], asPostgres: asRoot);
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Run(Path.Combine(bin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "stop"], asPostgres: asRoot);
+                Directory.Delete(dataDir, recursive: true);
+            }
+            catch (Exception)
+            {
+                // Best effort: the data directory is under the temporary folder anyway.
+            }
+        };
+
+        return new ThrowawayPostgres($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;"
+            + "Pooling=true;Maximum Pool Size=50");
+    }
+
+    private static string? FindServerBinaries()
+    {
+        const string root = "/usr/lib/postgresql";
+        if (!Directory.Exists(root))
+        {
+            return null;
+        }
+
+        return Directory.GetDirectories(root)
+            .Select(version => Path.Combine(version, "bin"))
+            .Where(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl")))
+            .OrderByDescending(bin => bin, StringComparer.Ordinal)
+            .FirstOrDefault();
+    }
+
+    private static void Run(string file, IReadOnlyList<string> arguments, bool asPostgres)
+    {
+        var start = new ProcessStartInfo(asPostgres ? "runuser" : file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asPostgres)
+        {
+            foreach (var argument in new[] { "-u", "postgres", "--", file })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw Unavailable($"could not start {file}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw Unavailable($"{Path.GetFileName(file)} exited with {process.ExitCode}: {stderr}{stdout.Result}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static InvalidOperationException Unavailable(string why) =>
+        new($"The PostgreSQL tests need a server and none could be started: {why}. Either set "
+            + $"{EnvironmentVariable} to a connection string of a role allowed to CREATE DATABASE "
+            + "(for example Host=127.0.0.1;Username=postgres;Password=...), or install the server "
+            + "binaries (apt-get install -y postgresql-15) so the tests can start a throwaway one.");
+}
