@@ -1,0 +1,164 @@
+using System.Reflection;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Relay.Node.Actors;
+using Relay.Node.Actors.Polling;
+using Relay.Node.Data;
+using Relay.Node.Delivery;
+using Relay.Node.Options;
+using Relay.Shared.Queue;
+
+namespace Relay.Node.Hosting;
+
+public static class RelayNodeServiceCollectionExtensions
+{
+    public const string ActorSystemName = "relay";
+
+    /// <summary>
+    /// Adds the relay node: validated options, the queue store, the schema check and the Akka.NET
+    /// actor tree. <paramref name="extraHocon"/> (tests, benchmarks) overrides the embedded HOCON.
+    /// </summary>
+    public static IServiceCollection AddRelayNode(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        string? extraHocon = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<NodeOptions>()
+            .Bind(configuration.GetSection(NodeOptions.SectionName))
+            .Configure(o => o.ConnectionString ??= configuration.GetConnectionString("Relay"))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        AddSection<SmtpOptions>(services, configuration, SmtpOptions.SectionName)
+            .Validate(o => o.MinBackoff > TimeSpan.Zero && o.MinBackoff <= o.MaxBackoff,
+                "Relay:Smtp:MinBackoff must be positive and not above Relay:Smtp:MaxBackoff.")
+            .Validate(o => o.ConnectTimeout > TimeSpan.Zero && o.CommandTimeout > TimeSpan.Zero,
+                "Relay:Smtp:ConnectTimeout and Relay:Smtp:CommandTimeout must be positive.")
+            .Validate(o => string.IsNullOrEmpty(o.Username) || !string.IsNullOrEmpty(o.Password),
+                "Relay:Smtp:Password is required when Relay:Smtp:Username is set.");
+        AddSection<DeliveryOptions>(services, configuration, DeliveryOptions.SectionName)
+            .Validate(o => o.MinRetryDelay > TimeSpan.Zero && o.MinRetryDelay <= o.MaxRetryDelay,
+                "Relay:Delivery:MinRetryDelay must be positive and not above Relay:Delivery:MaxRetryDelay.")
+            .Validate(o => o.MaxAge > TimeSpan.Zero, "Relay:Delivery:MaxAge must be positive.");
+        AddSection<PollerOptions>(services, configuration, PollerOptions.SectionName)
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.LeaseCheckInterval > TimeSpan.Zero,
+                "Relay:Poller:PollInterval and Relay:Poller:LeaseCheckInterval must be positive.")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(10),
+                "Relay:Poller:LeaseDuration must be at least 10 seconds (longer than any one send).");
+        AddSection<OutcomeOptions>(services, configuration, OutcomeOptions.SectionName)
+            .Validate(o => o.FlushInterval > TimeSpan.Zero && o.RetryDelay > TimeSpan.Zero,
+                "Relay:Outcomes:FlushInterval and Relay:Outcomes:RetryDelay must be positive.");
+        AddSection<JanitorOptions>(services, configuration, JanitorOptions.SectionName)
+            .Validate(o => o.PruneInterval > TimeSpan.Zero, "Relay:Janitor:PruneInterval must be positive.")
+            .Validate(o => o.RetainSentFor is null || o.RetainSentFor >= TimeSpan.Zero,
+                "Relay:Janitor:RetainSentFor must not be negative (empty keeps sent emails forever).")
+            .Validate(o => o.RetainFailedFor is null || o.RetainFailedFor >= TimeSpan.Zero,
+                "Relay:Janitor:RetainFailedFor must not be negative (empty keeps failed emails forever).");
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp =>
+        {
+            var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+            return new RelayDatabase(node.DatabaseProvider, node.ConnectionString!);
+        });
+        services.TryAddSingleton<IQueueStore, QueueStore>();
+        services.TryAddSingleton<NodeHealthState>();
+        services.AddHostedService<SchemaStartupService>();
+        services.AddHealthChecks()
+            .AddCheck<RelayLivenessCheck>("relay-live", tags: ["live"])
+            .AddCheck<RelayReadinessCheck>("relay-ready", tags: ["ready"]);
+
+        services.AddAkka(ActorSystemName, (builder, sp) =>
+        {
+            builder.AddHocon(ReadEmbeddedHocon(), HoconAddMode.Append);
+            var hoconFile = configuration["Relay:HoconFile"];
+            if (!string.IsNullOrWhiteSpace(hoconFile))
+            {
+                builder.AddHocon(File.ReadAllText(hoconFile), HoconAddMode.Prepend);
+            }
+
+            if (extraHocon is not null)
+            {
+                builder.AddHocon(extraHocon, HoconAddMode.Prepend);
+            }
+
+            builder.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            builder.WithActors((system, registry, _) =>
+            {
+                var settings = CreateSettings(sp);
+                var supervisor = system.ActorOf(
+                    Props.Create(() => new RelaySupervisorActor(settings)), RelaySupervisorActor.Name);
+                registry.Register<RelaySupervisorActor>(supervisor);
+                system.ActorOf(
+                    Props.Create(() => new HealthListenerActor(sp.GetRequiredService<NodeHealthState>())),
+                    "health-listener");
+
+                var drainTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5);
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "relay-drain", async () =>
+                {
+                    await supervisor.Ask<NodeDrained>(DrainNode.Instance, drainTimeout);
+                    return Akka.Done.Instance;
+                });
+            });
+        });
+
+        return services;
+    }
+
+    private static OptionsBuilder<T> AddSection<T>(IServiceCollection services, IConfiguration configuration, string section)
+        where T : class =>
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+
+    private static RelayNodeSettings CreateSettings(IServiceProvider sp)
+    {
+        var node = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+        var database = sp.GetRequiredService<RelayDatabase>();
+        var poller = sp.GetRequiredService<IOptions<PollerOptions>>().Value;
+        var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>().Value;
+        var name = string.IsNullOrWhiteSpace(node.NodeName)
+            ? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..6]}"
+            : node.NodeName;
+        IQueueWakeUp? wakeUp = database.Provider == RelayDatabaseProvider.PostgreSql && poller.UseNotifications
+            ? new PostgresQueueWakeUp(database, sp.GetRequiredService<ILogger<PostgresQueueWakeUp>>())
+            : null;
+
+        Logging.NodeLog.Starting(
+            sp.GetRequiredService<ILogger<RelaySupervisorActor>>(),
+            name,
+            database.ToString(),
+            smtp.Host,
+            smtp.Port,
+            smtp.Security.ToString());
+
+        return new RelayNodeSettings(
+            name,
+            sp.GetRequiredService<IQueueStore>(),
+            smtp,
+            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value,
+            poller,
+            sp.GetRequiredService<IOptions<OutcomeOptions>>().Value,
+            sp.GetRequiredService<IOptions<JanitorOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            wakeUp,
+            node.ShutdownTimeout);
+    }
+
+    private static string ReadEmbeddedHocon()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("relay.hocon")
+            ?? throw new InvalidOperationException("The embedded relay.hocon is missing from Relay.Node.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

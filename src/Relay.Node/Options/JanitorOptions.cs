@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Relay.Node.Options;
+
+/// <summary>How long finished emails are kept. A retention of 0 prunes at once; null keeps forever.</summary>
+public sealed class JanitorOptions
+{
+    public const string SectionName = "Relay:Janitor";
+
+    /// <summary>Keep sent emails this long; empty keeps them forever. Default: 7 days.</summary>
+    public TimeSpan? RetainSentFor { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Keep failed and cancelled emails this long; empty keeps them forever. Default: 30 days.</summary>
+    public TimeSpan? RetainFailedFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Pause between prune runs. Default: 1 minute.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Rows deleted per statement, so no prune holds long locks. Default: 1000.</summary>
+    [Range(1, 100000)]
+    public int BatchSize { get; set; } = 1000;
+}

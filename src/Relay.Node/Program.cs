@@ -1,0 +1,3 @@
+using Relay.Node.Hosting;
+
+return await RelayNodeCommands.CreateRoot().Parse(args).InvokeAsync();
