@@ -4,6 +4,12 @@ namespace Relay.DevSmtp;
 public sealed class DevSmtpOptions
 {
     /// <summary>
+    /// The port to listen on. Tests leave it at 0: ports are shared with other processes on the build
+    /// machines, and the bound port is in <see cref="DevSmtpServer.Port"/>. Default: 0 (ephemeral).
+    /// </summary>
+    public int Port { get; set; }
+
+    /// <summary>
     /// When set, each accepted message is also written there as <c>&lt;timestamp&gt;-&lt;n&gt;.eml</c>.
     /// The directory is created at start. Default: null (nothing written).
     /// </summary>

@@ -38,6 +38,10 @@ public sealed class DevSmtpServer : IAsyncDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxMessageSize, nameof(options));
+        if (_options.Port is < 0 or > IPEndPoint.MaxPort)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.Port, "Port must be 0 to 65535.");
+        }
         _log = new ReceivedMessageLog(_options.KeepMessages, _options.SaveDirectory);
     }
 
@@ -68,7 +72,10 @@ public sealed class DevSmtpServer : IAsyncDisposable
     /// </summary>
     public static IEndpointListenerFactory CreateNoDelayListenerFactory() => new DevSmtpListenerFactory();
 
-    /// <summary>Binds 127.0.0.1 on an ephemeral port and returns once the server is listening.</summary>
+    /// <summary>
+    /// Binds 127.0.0.1 on an ephemeral port (or <see cref="DevSmtpOptions.Port"/>) and returns once the server
+    /// is listening.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -161,7 +168,7 @@ public sealed class DevSmtpServer : IAsyncDisposable
             .Endpoint(endpoint =>
             {
                 endpoint
-                    .Endpoint(new IPEndPoint(IPAddress.Loopback, 0))
+                    .Endpoint(new IPEndPoint(IPAddress.Loopback, _options.Port))
                     .IsSecure(_options.TlsOnConnect)
                     .SupportedSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13);
                 if (Certificate is not null)
