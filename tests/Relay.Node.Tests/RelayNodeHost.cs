@@ -38,7 +38,7 @@ internal sealed class RelayNodeHost : IAsyncDisposable
         ["Relay:NodeName"] = nodeName,
         ["Relay:ShutdownTimeout"] = "00:00:10",
         ["Relay:Smtp:Host"] = smtp.Host,
-        ["Relay:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Relay:Smtp:Port"] = smtp.Port.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
         ["Relay:Smtp:Security"] = "None",
         ["Relay:Smtp:CommandTimeout"] = "00:00:10",
         ["Relay:Smtp:ConnectTimeout"] = "00:00:10",

@@ -16,6 +16,13 @@ internal static class SmtpFailureClassifier
 
     public static DeliveryDecision Classify(SendReport report)
     {
+        if (report.Error is SmtpCommandException { ErrorCode: SmtpErrorCode.SenderNotAccepted })
+        {
+            // With pipelining the server also answers every RCPT (503, bad sequence) after refusing
+            // MAIL FROM; those replies say nothing about the recipients.
+            report = report with { Refusals = [] };
+        }
+
         var permanent = report.Refusals.Where(r => r.IsPermanent).Select(ToRejected).ToList();
         var refusedForGood = new HashSet<string>(permanent.Select(r => r.Address), StringComparer.OrdinalIgnoreCase);
         var temporary = report.Refusals.Where(r => !r.IsPermanent).ToList();

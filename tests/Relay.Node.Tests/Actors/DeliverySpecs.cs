@@ -89,7 +89,7 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         smtp.Script.RejectRecipient("busy@example.com", 450, "4.2.1 mailbox busy");
         var row = TestEmails.Build(to: "ann@example.com", moreRecipients: ["busy@example.com"]);
         await TestEmails.InsertAsync(database, [row]);
-        await using var node = await RelayNodeHost.StartAsync(database, smtp, s => s["Relay:Delivery:MinRetryDelay"] = "00:00:01");
+        await using var node = await RelayNodeHost.StartAsync(database, smtp, SlowRetry);
 
         var deferred = await AwaitStatusAsync(database, row.Id, EmailStatus.Deferred);
         Assert.Equal(("busy@example.com", 1), (deferred.PendingRecipients, deferred.Attempts));
@@ -207,7 +207,7 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         var row = TestEmails.Build();
         await TestEmails.InsertAsync(database, [row]);
 
-        await using var node = await RelayNodeHost.StartAsync(database, smtp, s => s["Relay:Delivery:MinRetryDelay"] = "00:00:01");
+        await using var node = await RelayNodeHost.StartAsync(database, smtp, SlowRetry);
 
         var deferred = await AwaitStatusAsync(database, row.Id, EmailStatus.Deferred);
         Assert.Equal(1, deferred.Attempts);
@@ -319,6 +319,13 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         var failed = await AwaitStatusAsync(database, row.Id, EmailStatus.Failed);
         Assert.Contains("expired", failed.LastError);
         Assert.Equal(0, smtp.MessageCount);
+    }
+
+    private static void SlowRetry(Dictionary<string, string?> settings)
+    {
+        // Long enough to observe the deferred state before the retry.
+        settings["Relay:Delivery:MinRetryDelay"] = "00:00:01";
+        settings["Relay:Delivery:MaxRetryDelay"] = "00:00:02";
     }
 
     private static async Task<DevSmtpServer> StartSmtpAsync(DevSmtpOptions? options = null)

@@ -107,6 +107,22 @@ public sealed class SmtpFailureClassifierSpecs
         Assert.Contains("rejected by policy", fail.Reason);
     }
 
+    [Fact]
+    public void Should_decide_by_the_mail_from_reply_when_pipelined_recipients_were_refused_after_it()
+    {
+        var report = new SendReport(
+            Recipients,
+            [new("ann@example.com", 503, "bad sequence"), new("bob@example.com", 503, "bad sequence")],
+            DataTransmitted: false,
+            new SmtpCommandException(SmtpErrorCode.SenderNotAccepted, SmtpStatusCode.MailboxUnavailable, "not allowed"));
+
+        var decision = SmtpFailureClassifier.Classify(report);
+
+        var fail = Assert.IsType<DeliveryDecision.Fail>(decision);
+        Assert.Empty(fail.Rejected);
+        Assert.Contains("MAIL FROM", fail.Reason);
+    }
+
     public static TheoryData<Exception> ConnectionFailures => new()
     {
         new SocketException((int)SocketError.ConnectionRefused),
