@@ -30,7 +30,10 @@ public sealed class DevSmtpOptions
     /// <summary>Implicit TLS on the port with the same generated certificate. Default: false.</summary>
     public bool TlsOnConnect { get; set; }
 
-    /// <summary>When set (with <see cref="RequireAuthPassword"/>), AUTH PLAIN/LOGIN is required. Default: null.</summary>
+    /// <summary>
+    /// When set (with <see cref="RequireAuthPassword"/>), AUTH PLAIN/LOGIN is required before MAIL FROM.
+    /// Default: null.
+    /// </summary>
     public string? RequireAuthUser { get; set; }
 
     /// <summary>The password that goes with <see cref="RequireAuthUser"/>. Default: null.</summary>
