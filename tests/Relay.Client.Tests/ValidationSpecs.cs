@@ -223,6 +223,38 @@ public sealed class ValidationSpecs
             "before NotBefore");
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Should_refuse_and_store_nothing_when_an_extra_header_would_reveal_bcc(
+        RelayDatabaseProvider provider)
+    {
+        var email = SampleMessages.Outgoing();
+        email.Headers["Bcc"] = "audit@example.com";
+
+        await AssertRefusedAsync(provider, queue => queue.EnqueueAsync(email), "Headers[Bcc]", "cannot be set");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Should_refuse_and_store_nothing_when_a_header_name_is_invalid(RelayDatabaseProvider provider)
+    {
+        var email = SampleMessages.Outgoing();
+        email.Headers["X Bad:Name"] = "value";
+
+        await AssertRefusedAsync(provider, queue => queue.EnqueueAsync(email), "Headers[X Bad:Name]", "not a valid header name");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Should_refuse_and_store_nothing_when_an_inline_image_has_no_html_body(
+        RelayDatabaseProvider provider)
+    {
+        var email = SampleMessages.Outgoing();
+        email.Attachments.Add(new EmailAttachment("logo.png", [1, 2], "image/png") { ContentId = "logo" });
+
+        await AssertRefusedAsync(provider, queue => queue.EnqueueAsync(email), "Attachments[0].ContentId", "HtmlBody");
+    }
+
     [Fact]
     public void Should_allow_25_megabytes_when_no_maximum_is_configured()
     {
