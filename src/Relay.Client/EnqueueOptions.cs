@@ -5,7 +5,9 @@ namespace Relay.Client;
 /// <summary>How one message is queued.</summary>
 public sealed record EnqueueOptions
 {
-    /// <summary>Delivery priority: higher priorities are sent first. Default: <see cref="EmailPriority.Normal"/>.</summary>
+    /// <summary>
+    /// Delivery priority: higher priorities are sent first. Default: <see cref="EmailPriority.Normal"/>.
+    /// </summary>
     public EmailPriority Priority { get; init; } = EmailPriority.Normal;
 
     /// <summary>Scheduled send: no delivery attempt before this time. Default: null (as soon as possible).</summary>

@@ -1,13 +1,15 @@
 using System.Data.Common;
 using LinqToDB.Data;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using Relay.Shared.Schema;
 
 namespace Relay.Client;
 
 /// <summary>
 /// Hands email to the relay: each enqueued message becomes one row in the queue database, which
 /// a relay node delivers over SMTP. Register it with
-/// <see cref="RelayClientServiceCollectionExtensions.AddRelayQueue(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{RelayQueueOptions})"/>.
+/// <see cref="RelayClientServiceCollectionExtensions.AddRelayQueue(IServiceCollection, Action{RelayQueueOptions})"/>.
 /// </summary>
 public interface IRelayQueue
 {
@@ -22,7 +24,7 @@ public interface IRelayQueue
     /// <param name="cancellationToken">Cancels the database work.</param>
     /// <returns>The id of the queued email; with a repeated idempotency key, the first email's id.</returns>
     /// <exception cref="RelayEnqueueException">The message or the options are invalid; nothing was stored.</exception>
-    /// <exception cref="Relay.Shared.Schema.RelaySchemaException">The queue database has no or another schema version.</exception>
+    /// <exception cref="RelaySchemaException">The queue database has no or another schema version.</exception>
     Task<Guid> EnqueueAsync(
         MimeMessage message,
         EnqueueOptions? options = null,
@@ -36,7 +38,7 @@ public interface IRelayQueue
     /// <param name="cancellationToken">Cancels the database work.</param>
     /// <returns>The id of the queued email; with a repeated idempotency key, the first email's id.</returns>
     /// <exception cref="RelayEnqueueException">The email or the options are invalid; nothing was stored.</exception>
-    /// <exception cref="Relay.Shared.Schema.RelaySchemaException">The queue database has no or another schema version.</exception>
+    /// <exception cref="RelaySchemaException">The queue database has no or another schema version.</exception>
     Task<Guid> EnqueueAsync(
         OutgoingEmail email,
         EnqueueOptions? options = null,
@@ -50,7 +52,7 @@ public interface IRelayQueue
     /// <param name="cancellationToken">Cancels the database work.</param>
     /// <returns>The ids, in the order of <paramref name="emails"/>.</returns>
     /// <exception cref="RelayEnqueueException">A message is invalid; the field names its position.</exception>
-    /// <exception cref="Relay.Shared.Schema.RelaySchemaException">The queue database has no or another schema version.</exception>
+    /// <exception cref="RelaySchemaException">The queue database has no or another schema version.</exception>
     Task<IReadOnlyList<Guid>> EnqueueManyAsync(
         IEnumerable<EmailToQueue> emails,
         CancellationToken cancellationToken = default);
@@ -63,7 +65,9 @@ public interface IRelayQueue
     /// <param name="options">Options for every message; an idempotency key is not allowed here.</param>
     /// <param name="cancellationToken">Cancels the database work.</param>
     /// <returns>The ids, in the order of <paramref name="messages"/>.</returns>
-    /// <exception cref="RelayEnqueueException">A message is invalid, or the options hold an idempotency key.</exception>
+    /// <exception cref="RelayEnqueueException">
+    /// A message is invalid, or the options hold an idempotency key.
+    /// </exception>
     Task<IReadOnlyList<Guid>> EnqueueManyAsync(
         IEnumerable<MimeMessage> messages,
         EnqueueOptions? options = null,

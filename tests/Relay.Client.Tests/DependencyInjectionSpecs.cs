@@ -101,7 +101,8 @@ public sealed class DependencyInjectionSpecs
     [Fact]
     public void Should_throw_argument_null_when_arguments_are_missing()
     {
-        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddRelayQueue((Action<RelayQueueOptions>)null!));
+        Assert.Throws<ArgumentNullException>(
+            () => new ServiceCollection().AddRelayQueue((Action<RelayQueueOptions>)null!));
         Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddRelayQueue((IConfiguration)null!));
         Assert.Throws<ArgumentNullException>(() => ((IServiceCollection)null!).AddRelayQueue(_ => { }));
     }

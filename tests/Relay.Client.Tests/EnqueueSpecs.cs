@@ -20,7 +20,8 @@ public sealed class EnqueueSpecs
         message.ReplyTo.Add(new MailboxAddress("Help", "help@example.com"));
         message.Headers.Add("X-Campaign", "spring");
         var builder = new BodyBuilder { TextBody = "plain text", HtmlBody = "<p>html</p>" };
-        builder.Attachments.Add("report.pdf", Encoding.ASCII.GetBytes("%PDF-1.4 fake"), ContentType.Parse("application/pdf"));
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4 fake");
+        builder.Attachments.Add("report.pdf", pdf, ContentType.Parse("application/pdf"));
         message.Body = builder.ToMessageBody();
 
         var id = await queue.EnqueueAsync(message);
@@ -181,7 +182,8 @@ public sealed class EnqueueSpecs
         Assert.False(related.IsAttachment);
         Assert.Equal(png, MimeAssert.Decoded(related));
         Assert.Empty(stored.Attachments);
-        var multipartRelated = Assert.Single(Multiparts(stored.Body!), m => m.ContentType.MimeType == "multipart/related");
+        var multipartRelated = Assert.Single(
+            Multiparts(stored.Body!), m => m.ContentType.MimeType == "multipart/related");
         Assert.Contains(related, multipartRelated);
         Assert.Contains("cid:logo", stored.HtmlBody);
     }

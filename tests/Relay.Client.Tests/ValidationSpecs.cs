@@ -36,7 +36,8 @@ public sealed class ValidationSpecs
         var email = SampleMessages.Outgoing();
         email.Cc = ["not an address"];
 
-        await AssertRefusedAsync(provider, queue => queue.EnqueueAsync(email), "Cc", "\"not an address\" is not a valid");
+        await AssertRefusedAsync(
+            provider, queue => queue.EnqueueAsync(email), "Cc", "\"not an address\" is not a valid");
     }
 
     [Theory]
@@ -173,7 +174,8 @@ public sealed class ValidationSpecs
         part.FileName = "report\n.txt";
         message.Body = builder.ToMessageBody();
 
-        await AssertRefusedAsync(provider, queue => queue.EnqueueAsync(message), "Attachments[0].FileName", "line break");
+        await AssertRefusedAsync(
+            provider, queue => queue.EnqueueAsync(message), "Attachments[0].FileName", "line break");
     }
 
     [Theory]
@@ -189,7 +191,8 @@ public sealed class ValidationSpecs
         part.ContentType.Name = "data\r\n.bin";
         message.Body = new Multipart("mixed") { new TextPart("plain") { Text = "x" }, part };
 
-        await AssertRefusedAsync(provider, queue => queue.EnqueueAsync(message), "Attachments[0].FileName", "line break");
+        await AssertRefusedAsync(
+            provider, queue => queue.EnqueueAsync(message), "Attachments[0].FileName", "line break");
     }
 
     [Theory]
@@ -241,7 +244,8 @@ public sealed class ValidationSpecs
         var email = SampleMessages.Outgoing();
         email.Headers["X Bad:Name"] = "value";
 
-        await AssertRefusedAsync(provider, queue => queue.EnqueueAsync(email), "Headers[X Bad:Name]", "not a valid header name");
+        await AssertRefusedAsync(
+            provider, queue => queue.EnqueueAsync(email), "Headers[X Bad:Name]", "not a valid header name");
     }
 
     [Theory]

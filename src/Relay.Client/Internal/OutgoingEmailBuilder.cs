@@ -66,7 +66,8 @@ internal static class OutgoingEmailBuilder
         if (ReservedHeaders.Contains(name))
         {
             throw new RelayEnqueueException(field, $"{field}: {name} cannot be set as an extra header. Use the "
-                + "OutgoingEmail property for addresses and subject; content headers come from the body and attachments.");
+                + "OutgoingEmail property for addresses and subject; content headers come from the body and "
+                + "attachments.");
         }
 
         if (value is null)

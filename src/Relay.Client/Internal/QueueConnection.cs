@@ -31,7 +31,10 @@ internal sealed class QueueConnection : IAsyncDisposable
         new(connection, provider, false);
 
     // linq2db does not close or dispose a transaction (or its connection) it was handed.
-    public static QueueConnection Join(DbTransaction transaction, IDataProvider dataProvider, RelayDatabaseProvider provider) =>
+    public static QueueConnection Join(
+        DbTransaction transaction,
+        IDataProvider dataProvider,
+        RelayDatabaseProvider provider) =>
         new(new DataConnection(new DataOptions().UseTransaction(dataProvider, transaction)), provider, true);
 
     public ValueTask DisposeAsync() => _ownsConnection ? Db.DisposeAsync() : ValueTask.CompletedTask;
