@@ -50,6 +50,9 @@ internal static class EmailStore
             return row.Id;
         }
 
+        // LIMITATION: inside a caller's REPEATABLE READ or SERIALIZABLE transaction, a row another
+        // transaction committed after the caller's snapshot is not visible here and this throws.
+
         return await db.GetTable<EmailRow>()
             .Where(e => e.Source == row.Source && e.IdempotencyKey == row.IdempotencyKey)
             .Select(e => e.Id)

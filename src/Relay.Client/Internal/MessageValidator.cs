@@ -21,6 +21,9 @@ internal static class MessageValidator
         AddressRules.CheckList(message.Cc, "Cc");
         AddressRules.CheckList(message.Bcc, "Bcc");
 
+        // LIMITATION: MimeKit drops CR and LF from a Subject or header value set through its API before
+        // the queue sees the message, so such a value is stored joined up ("HiBcc: x") instead of
+        // refused. No header can be injected that way; OutgoingEmail input is refused.
         foreach (var header in message.Headers)
         {
             if (HeaderText.HasLineBreak(header))
