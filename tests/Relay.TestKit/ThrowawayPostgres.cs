@@ -53,21 +53,31 @@ public sealed class ThrowawayPostgres
         Run(Path.Combine(bin, "pg_ctl"), ["-D", dataDir, "-w", "-l", Path.Combine(dataDir, "server.log"),
             "-o", options, "start"], asPostgres: asRoot);
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                Run(Path.Combine(bin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "stop"], asPostgres: asRoot);
-                Directory.Delete(dataDir, recursive: true);
-            }
-            catch (Exception)
-            {
-                // Best effort: the data directory is under the temporary folder anyway.
-            }
-        };
-
+        StopWhenThisProcessExits(bin, dataDir, asRoot);
         return new ThrowawayPostgres($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;"
             + "Pooling=true;Maximum Pool Size=50");
+    }
+
+    // The test host may be killed rather than exit, so ProcessExit handlers are not enough: a
+    // detached watchdog stops the server and removes its files once this process is gone.
+    private static void StopWhenThisProcessExits(string bin, string dataDir, bool asRoot)
+    {
+        var stop = $"{Path.Combine(bin, "pg_ctl")} -D {dataDir} -m immediate stop";
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; "
+            + $"{(asRoot ? $"runuser -u postgres -- {stop}" : stop)} >/dev/null 2>&1; rm -rf {dataDir}";
+        var watchdog = new ProcessStartInfo("setsid")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "bash", "-c", script })
+        {
+            watchdog.ArgumentList.Add(argument);
+        }
+
+        Process.Start(watchdog)?.Dispose();
     }
 
     private static string? FindServerBinaries()
