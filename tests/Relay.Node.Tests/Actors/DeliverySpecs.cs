@@ -270,6 +270,80 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(0, smtp.MessageCount);
     }
 
+    [Fact]
+    public async Task Should_deliver_over_tls_on_connect()
+    {
+        var database = await TestDatabases.CreateAsync(RelayDatabaseProvider.Sqlite);
+        await using var smtp = await StartSmtpAsync(new DevSmtpOptions { TlsOnConnect = true });
+        var row = TestEmails.Build();
+        await TestEmails.InsertAsync(database, [row]);
+
+        await using var node = await RelayNodeHost.StartAsync(database, smtp, s =>
+        {
+            s["Relay:Smtp:Security"] = "TlsOnConnect";
+            s["Relay:Smtp:AcceptAnyCertificate"] = "true";
+        });
+
+        await AwaitStatusAsync(database, row.Id, EmailStatus.Sent);
+    }
+
+    [Fact]
+    public async Task Should_refuse_an_untrusted_certificate_unless_told_to_accept_it()
+    {
+        var database = await TestDatabases.CreateAsync(RelayDatabaseProvider.Sqlite);
+        await using var smtp = await StartSmtpAsync(new DevSmtpOptions { RequireStartTls = true });
+        var row = TestEmails.Build();
+        await TestEmails.InsertAsync(database, [row]);
+
+        await using var node = await RelayNodeHost.StartAsync(database, smtp, s => s["Relay:Smtp:Security"] = "StartTls");
+
+        await AwaitAssertAsync(() => Assert.True(smtp.SessionCount >= 2, "the sender keeps retrying"), Patience);
+        var stored = await QueueAssertions.RowAsync(database, row.Id);
+        Assert.Equal((EmailStatus.Queued, 0), (stored.Status, stored.Attempts));
+        Assert.Equal(0, smtp.MessageCount);
+    }
+
+    [Fact]
+    public async Task Should_reconnect_without_backing_off_when_the_server_closed_an_idle_connection()
+    {
+        var database = await TestDatabases.CreateAsync(RelayDatabaseProvider.Sqlite);
+        await using var smtp = await StartSmtpAsync();
+        var first = TestEmails.Build(to: "first@example.com");
+        await TestEmails.InsertAsync(database, [first]);
+        await using var node = await RelayNodeHost.StartAsync(database, smtp, senders: 1);
+        await AwaitStatusAsync(database, first.Id, EmailStatus.Sent);
+
+        // The server goes away and comes back: the sender's open connection is now dead.
+        smtp.Script.RefuseConnections(true);
+        smtp.Script.RefuseConnections(false);
+        var second = TestEmails.Build(to: "second@example.com");
+        await TestEmails.InsertAsync(database, [second]);
+
+        var sent = await AwaitStatusAsync(database, second.Id, EmailStatus.Sent);
+        Assert.Equal(1, sent.Attempts);
+        Assert.Equal(2, smtp.SessionCount);
+    }
+
+    [Fact]
+    public async Task Should_defer_as_possibly_delivered_when_the_reply_to_the_data_times_out()
+    {
+        var database = await TestDatabases.CreateAsync(RelayDatabaseProvider.Sqlite);
+        await using var smtp = await StartSmtpAsync();
+        smtp.Script.DelayDataReply(TimeSpan.FromSeconds(3));
+        var row = TestEmails.Build();
+        await TestEmails.InsertAsync(database, [row]);
+
+        await using var node = await RelayNodeHost.StartAsync(database, smtp, s =>
+        {
+            s["Relay:Smtp:CommandTimeout"] = "00:00:01";
+            SlowRetry(s);
+        });
+
+        var deferred = await AwaitStatusAsync(database, row.Id, EmailStatus.Deferred);
+        Assert.Contains("may have been delivered", deferred.LastError);
+        Assert.Equal(AttemptOutcome.PossiblyDelivered, Assert.Single(await QueueAssertions.AttemptsAsync(database, row.Id)).Outcome);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Should_deliver_when_the_server_answers_slowly_within_the_timeout(RelayDatabaseProvider provider)
