@@ -56,7 +56,8 @@ internal sealed class RelayNodeHost : IAsyncDisposable
         DevSmtpServer smtp,
         Action<Dictionary<string, string?>>? configure = null,
         int senders = 2,
-        string? nodeName = null)
+        string? nodeName = null,
+        ILoggerProvider? logs = null)
     {
         nodeName ??= $"node-{Guid.NewGuid().ToString("N")[..8]}";
         var settings = DefaultSettings(database, smtp, nodeName);
@@ -64,12 +65,18 @@ internal sealed class RelayNodeHost : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(logs is null ? LogLevel.Warning : LogLevel.Debug);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Services.AddRelayNode(
             builder.Configuration,
             extraHocon: $$"""
                 akka.actor.deployment."/relay-supervisor/smtp-senders".nr-of-instances = {{senders}}
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                akka.loglevel = {{(logs is null ? "WARNING" : "DEBUG")}}
                 """);
         var host = builder.Build();
         await host.StartAsync();
