@@ -14,6 +14,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"");
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly Guid Incarnation = Guid.NewGuid();
 
     private readonly FakeQueueStore _store = new();
 
@@ -44,7 +45,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var sender = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps());
 
-        poller.Tell(new SenderReady(3, 0), sender);
+        poller.Tell(new SenderReady(3, 0, Incarnation), sender);
 
         var deliver = await sender.ExpectMsgAsync<DeliverEmails>();
         Assert.Equal(3, deliver.Emails.Count);
@@ -58,7 +59,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var sender = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps(maxBatch: 2));
 
-        poller.Tell(new SenderReady(10, 0), sender);
+        poller.Tell(new SenderReady(10, 0, Incarnation), sender);
 
         var sizes = new[]
         {
@@ -75,7 +76,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var sender = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps());
-        poller.Tell(new SenderReady(4, 0), sender);
+        poller.Tell(new SenderReady(4, 0, Incarnation), sender);
         await AwaitAssertAsync(() => Assert.Equal(1, _store.ClaimCalls));
 
         _store.Add(1);
@@ -92,15 +93,30 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         _store.Add(10);
         var sender = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps());
-        poller.Tell(new SenderReady(3, 0), sender);
+        poller.Tell(new SenderReady(3, 0, Incarnation), sender);
         Assert.Equal(3, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
 
         // Sent before the sender saw the three: it still counts 3 free, but only 0 are.
-        poller.Tell(new SenderReady(3, 0), sender);
+        poller.Tell(new SenderReady(3, 0, Incarnation), sender);
         await sender.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
-        poller.Tell(new SenderReady(2, 3), sender);
+        poller.Tell(new SenderReady(2, 3, Incarnation), sender);
 
         Assert.Equal(2, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
+    }
+
+    [Fact]
+    public async Task Should_count_a_restarted_senders_room_from_zero_again()
+    {
+        _store.Add(10);
+        var sender = CreateTestProbe();
+        var poller = Sys.ActorOf(PollerProps());
+        poller.Tell(new SenderReady(3, 0, Incarnation), sender);
+        Assert.Equal(3, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
+
+        // The sender crashed before seeing the three, handed them back and starts over.
+        poller.Tell(new SenderReady(3, 0, Guid.NewGuid()), sender);
+
+        Assert.Equal(3, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
     }
 
     [Fact]
@@ -111,8 +127,8 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var second = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps());
 
-        poller.Tell(new SenderReady(2, 0), first);
-        poller.Tell(new SenderReady(3, 0), second);
+        poller.Tell(new SenderReady(2, 0, Incarnation), first);
+        poller.Tell(new SenderReady(3, 0, Incarnation), second);
 
         var total = (await first.ExpectMsgAsync<DeliverEmails>()).Emails.Count;
         await AwaitAssertAsync(() => Assert.Equal(5, _store.ClaimLimits.Sum()));
@@ -128,7 +144,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var poller = Sys.ActorOf(PollerProps());
 
         await poller.Ask<ClaimingStopped>(StopClaiming.Instance);
-        poller.Tell(new SenderReady(5, 0), sender);
+        poller.Tell(new SenderReady(5, 0, Incarnation), sender);
         Scheduler.Advance(PollInterval * 2);
 
         await sender.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));

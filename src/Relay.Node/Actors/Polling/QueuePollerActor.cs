@@ -93,6 +93,13 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
             Context.Watch(Sender);
         }
 
+        if (demand.Incarnation != ready.Incarnation)
+        {
+            // A restarted sender lost what it held (it handed it back) and counts from zero again.
+            demand.Incarnation = ready.Incarnation;
+            demand.Delivered = 0;
+        }
+
         // The sender counted its room before it saw what is still on its way to it.
         demand.Free = ready.FreeSlots - (int)(demand.Delivered - ready.ReceivedTotal);
         TryClaim();
@@ -201,6 +208,8 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
 
     private sealed class Demand
     {
+        public Guid Incarnation { get; set; }
+
         public int Free { get; set; }
 
         public long Delivered { get; set; }

@@ -24,8 +24,8 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
     private readonly TimeProvider _time;
     private readonly Queue<ClaimedEmail> _queue = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Guid _incarnation = Guid.NewGuid();
     private SmtpConnection? _connection;
-    private ClaimedEmail? _inFlight;
     private long _received;
     private long _sent;
     private int _failures;
@@ -139,9 +139,7 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _inFlight = email;
         var outcome = await DeliverAsync(_connection, email);
-        _inFlight = null;
         if (outcome is null)
         {
             return;
@@ -250,7 +248,7 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
     {
         if (_connected && !_draining)
         {
-            _poller.Tell(new SenderReady(_options.SenderCapacity - _queue.Count, _received));
+            _poller.Tell(new SenderReady(_options.SenderCapacity - _queue.Count, _received, _incarnation));
         }
     }
 
