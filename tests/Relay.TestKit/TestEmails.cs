@@ -57,6 +57,15 @@ public static class TestEmails
         };
     }
 
+    /// <summary>A row that finished (or stopped changing) at the given time, for retention tests.</summary>
+    public static EmailRow Finished(EmailStatus status, DateTimeOffset at)
+    {
+        var row = Build();
+        row.Status = status;
+        row.UpdatedAt = at.ToUnixTimeMilliseconds();
+        return row;
+    }
+
     public static async Task InsertAsync(RelayDatabase database, IEnumerable<EmailRow> rows)
     {
         await using var db = database.Connect();

@@ -23,11 +23,11 @@ public sealed class QueueJanitorActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var database = await TestDatabases.CreateAsync(provider);
         var now = DateTimeOffset.UtcNow;
-        var sent8Days = Finished(EmailStatus.Sent, now.AddDays(-8));
-        var sent1Day = Finished(EmailStatus.Sent, now.AddDays(-1));
-        var failed8Days = Finished(EmailStatus.Failed, now.AddDays(-8));
-        var cancelled31Days = Finished(EmailStatus.Cancelled, now.AddDays(-31));
-        var deferredOld = Finished(EmailStatus.Deferred, now.AddDays(-60));
+        var sent8Days = TestEmails.Finished(EmailStatus.Sent, now.AddDays(-8));
+        var sent1Day = TestEmails.Finished(EmailStatus.Sent, now.AddDays(-1));
+        var failed8Days = TestEmails.Finished(EmailStatus.Failed, now.AddDays(-8));
+        var cancelled31Days = TestEmails.Finished(EmailStatus.Cancelled, now.AddDays(-31));
+        var deferredOld = TestEmails.Finished(EmailStatus.Deferred, now.AddDays(-60));
         await TestEmails.InsertAsync(database, [sent8Days, sent1Day, failed8Days, cancelled31Days, deferredOld]);
 
         var janitor = Sys.ActorOf(JanitorProps(database, new JanitorOptions()));
@@ -44,8 +44,8 @@ public sealed class QueueJanitorActorSpecs : Akka.TestKit.Xunit2.TestKit
     public async Task Should_prune_at_once_with_zero_retention_and_keep_forever_without_one(RelayDatabaseProvider provider)
     {
         var database = await TestDatabases.CreateAsync(provider);
-        var justSent = Finished(EmailStatus.Sent, DateTimeOffset.UtcNow.AddSeconds(-1));
-        var ancientFailure = Finished(EmailStatus.Failed, DateTimeOffset.UtcNow.AddYears(-5));
+        var justSent = TestEmails.Finished(EmailStatus.Sent, DateTimeOffset.UtcNow.AddSeconds(-1));
+        var ancientFailure = TestEmails.Finished(EmailStatus.Failed, DateTimeOffset.UtcNow.AddYears(-5));
         await TestEmails.InsertAsync(database, [justSent, ancientFailure]);
         var options = new JanitorOptions { RetainSentFor = TimeSpan.Zero, RetainFailedFor = null };
 
@@ -67,13 +67,5 @@ public sealed class QueueJanitorActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         await using var db = database.Connect();
         return (await db.Emails.Select(e => e.Id).ToListAsync()).Order();
-    }
-
-    private static EmailRow Finished(EmailStatus status, DateTimeOffset at)
-    {
-        var row = TestEmails.Build();
-        row.Status = status;
-        row.UpdatedAt = at.ToUnixTimeMilliseconds();
-        return row;
     }
 }

@@ -166,9 +166,9 @@ public sealed class QueueStoreSpecs
     {
         var database = await TestDatabases.CreateAsync(provider);
         var now = DateTimeOffset.UtcNow;
-        var oldSent = Finished(EmailStatus.Sent, now.AddDays(-8));
-        var newSent = Finished(EmailStatus.Sent, now.AddDays(-1));
-        var oldFailed = Finished(EmailStatus.Failed, now.AddDays(-8));
+        var oldSent = TestEmails.Finished(EmailStatus.Sent, now.AddDays(-8));
+        var newSent = TestEmails.Finished(EmailStatus.Sent, now.AddDays(-1));
+        var oldFailed = TestEmails.Finished(EmailStatus.Failed, now.AddDays(-8));
         var queued = TestEmails.Build();
         queued.UpdatedAt = Ms(now.AddDays(-20));
         await TestEmails.InsertAsync(database, [oldSent, newSent, oldFailed, queued]);
@@ -188,14 +188,6 @@ public sealed class QueueStoreSpecs
             new[] { newSent.Id, oldFailed.Id, queued.Id }.Order(),
             (await check.Emails.Select(e => e.Id).ToListAsync()).Order());
         Assert.Equal([newSent.Id], await check.Attempts.Select(a => a.EmailId).ToListAsync());
-    }
-
-    private static EmailRow Finished(EmailStatus status, DateTimeOffset at)
-    {
-        var row = TestEmails.Build();
-        row.Status = status;
-        row.UpdatedAt = Ms(at);
-        return row;
     }
 
     private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
