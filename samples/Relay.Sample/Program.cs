@@ -1,0 +1,4 @@
+using Relay.Sample;
+
+var app = await SampleApp.CreateAsync(args);
+await app.RunAsync();
