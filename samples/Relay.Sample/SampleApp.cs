@@ -14,6 +14,12 @@ public static class SampleApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddRelayQueue(builder.Configuration.GetSection(RelayQueueOptions.SectionName));
+        // The confirmations carry no From of their own; without a default every order would fail with 400.
+        builder.Services.AddOptions<RelayQueueOptions>()
+            .Validate(
+                o => !string.IsNullOrWhiteSpace(o.DefaultFrom),
+                "Relay:Queue:DefaultFrom (Relay__Queue__DefaultFrom) is required: the sender of order confirmations.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<OrdersDatabase>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
