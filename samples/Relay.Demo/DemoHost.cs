@@ -25,7 +25,8 @@ internal static class DemoHost
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(Settings(database, smtp));
-        // Any setting can be overridden for an experiment, e.g. --Relay:Poller:PollInterval=00:00:01.
+        // Any setting can be overridden for an experiment, e.g. --Relay:Poller:PollInterval=00:00:01,
+        // or --Demo:DrainTimeout=00:00:30 (how long to wait for an empty queue; default 3 minutes).
         builder.Configuration.AddCommandLine(args);
 
         // Warnings and errors only: the node logs one error per email the server refuses, which is

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Relay.Client;
@@ -9,7 +10,6 @@ using Relay.Shared.Schema;
 
 // The whole relay on one machine: a SQLite queue, a local SMTP server that stores .eml files, about a
 // thousand emails queued through IRelayQueue, and the real node delivering them.
-var drainTimeout = TimeSpan.FromMinutes(3);
 var workspace = DemoWorkspace.Prepare(Path.Combine(Environment.CurrentDirectory, ".relay-demo"));
 Console.WriteLine($"EmailRelay demo, working folder {workspace.Root}");
 
@@ -27,6 +27,8 @@ var version = await RelaySchema.MigrateAsync(database);
 Console.WriteLine($"Queue {workspace.DatabaseFile} created (schema version {version})");
 
 using var host = DemoHost.Build(args, database, smtp);
+var drainTimeout = host.Services.GetRequiredService<IConfiguration>()
+    .GetValue("Demo:DrainTimeout", TimeSpan.FromMinutes(3));
 var queue = host.Services.GetRequiredService<IRelayQueue>();
 Console.WriteLine($"Queueing {DemoEmails.Total:N0} emails ({DemoEmails.FullyRefusedCount} to a refused recipient, "
     + $"{DemoEmails.PartlyRefusedCount} to a refused and a good one)...");
@@ -46,10 +48,10 @@ try
 }
 catch (Exception error) when (error is TimeoutException or OperationCanceledException)
 {
-    var reason = error is TimeoutException ? error.Message : "Stopped before the queue was empty.";
-    await Console.Error.WriteLineAsync($"ERROR: {reason}");
+    var timedOut = error is TimeoutException;
+    await Console.Error.WriteLineAsync($"ERROR: {(timedOut ? error.Message : "Stopped before the queue was empty.")}");
     await host.StopAsync();
-    return 1;
+    return timedOut ? 1 : 130;
 }
 
 await host.StopAsync();
