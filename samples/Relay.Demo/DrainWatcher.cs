@@ -12,9 +12,12 @@ internal sealed class DrainWatcher(RelayDatabase database, TextWriter output)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
-    public async Task<QueueCounts> WaitUntilDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="clock">Started when the node started: progress times and the timeout count from there.</param>
+    public async Task<QueueCounts> WaitUntilDrainedAsync(
+        Stopwatch clock,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
         using var ticks = new PeriodicTimer(Interval);
         QueueCounts? last = null;
         while (true)

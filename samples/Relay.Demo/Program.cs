@@ -43,7 +43,8 @@ var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().Appl
 QueueCounts counts;
 try
 {
-    counts = await new DrainWatcher(database, Console.Out).WaitUntilDrainedAsync(drainTimeout, stopping);
+    var watcher = new DrainWatcher(database, Console.Out);
+    counts = await watcher.WaitUntilDrainedAsync(delivery, drainTimeout, stopping);
     delivery.Stop();
 }
 catch (Exception error) when (error is TimeoutException or OperationCanceledException)
