@@ -14,6 +14,13 @@ public sealed class OutcomeOptions
     /// <summary>Longest an outcome waits for its batch. Default: 50 milliseconds.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Outcomes waiting to be stored at which the node stops claiming until they are written
+    /// (claiming resumes under half of it). Default: 2000.
+    /// </summary>
+    [Range(1, 1000000)]
+    public int MaxPending { get; set; } = 2000;
+
     /// <summary>Delay before retrying a failed write. Default: 2 seconds.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 }

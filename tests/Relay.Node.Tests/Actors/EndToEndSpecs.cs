@@ -51,8 +51,10 @@ public sealed class EndToEndSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Empty(message.Bcc);
         Assert.Equal("Bestellbestätigung – 注文 ✓", message.Subject);
         Assert.Equal("Ärger Büro", message.From.Mailboxes.Single().Name);
+        Assert.NotNull(message.TextBody);
         Assert.Equal(body.ReplaceLineEndings("\n"), message.TextBody.ReplaceLineEndings("\n").TrimEnd('\n'));
         var part = Assert.IsAssignableFrom<MimePart>(Assert.Single(message.Attachments));
+        Assert.NotNull(part.Content);
         Assert.Equal("Überweisung März.txt", part.FileName);
         using var content = new MemoryStream();
         await part.Content.DecodeToAsync(content);

@@ -49,8 +49,26 @@ internal sealed class FakeQueueStore : IQueueStore
         return Task.FromResult<IReadOnlyList<ClaimedEmail>>(claimed);
     }
 
-    public Task<int> WriteOutcomesAsync(string owner, IReadOnlyList<EmailOutcome> outcomes, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Task.FromResult(outcomes.Count);
+    /// <summary>When set, outcome writes wait for this task (a slow database).</summary>
+    public TaskCompletionSource? HoldWrites { get; set; }
+
+    public ConcurrentQueue<EmailOutcome> Written { get; } = new();
+
+    public async Task<int> WriteOutcomesAsync(
+        string owner, IReadOnlyList<EmailOutcome> outcomes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (HoldWrites is { } hold)
+        {
+            await hold.Task;
+        }
+
+        foreach (var outcome in outcomes)
+        {
+            Written.Enqueue(outcome);
+        }
+
+        return outcomes.Count;
+    }
 
     public Task<int> ReturnExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0);
 

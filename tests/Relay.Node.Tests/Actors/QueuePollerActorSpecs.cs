@@ -137,6 +137,24 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Should_pause_claiming_while_outcome_writes_lag()
+    {
+        _store.Add(10);
+        var sender = CreateTestProbe();
+        var poller = Sys.ActorOf(PollerProps());
+        await poller.Ask<PollerStatus>(GetPollerStatus.Instance);
+
+        Sys.EventStream.Publish(new Relay.Node.Actors.Outcomes.OutcomeBacklogChanged(true, 2000));
+        await poller.Ask<PollerStatus>(GetPollerStatus.Instance);
+        poller.Tell(new SenderReady(3, 0, Incarnation), sender);
+        Scheduler.Advance(PollInterval * 2);
+
+        await sender.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        Sys.EventStream.Publish(new Relay.Node.Actors.Outcomes.OutcomeBacklogChanged(false, 900));
+        Assert.Equal(3, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
+    }
+
+    [Fact]
     public async Task Should_stop_claiming_for_good_when_told_to_stop()
     {
         _store.Add(10);

@@ -21,7 +21,9 @@ internal sealed class OutcomeWriterActor : ReceiveActor, IWithTimers
     private readonly List<EmailOutcome> _buffer = [];
     private readonly List<IActorRef> _flushWaiters = [];
     private bool _writing;
+    private int _writingCount;
     private int _failures;
+    private bool _lagging;
 
     public OutcomeWriterActor(IQueueStore store, OutcomeOptions options, string owner, TimeProvider time)
     {
@@ -58,6 +60,7 @@ internal sealed class OutcomeWriterActor : ReceiveActor, IWithTimers
     private void HandleRecordOutcome(RecordOutcome record)
     {
         _buffer.Add(record.Outcome);
+        PublishBacklog();
         if (_buffer.Count >= _options.MaxBatchSize)
         {
             Write();
@@ -79,6 +82,7 @@ internal sealed class OutcomeWriterActor : ReceiveActor, IWithTimers
         var batch = _buffer.Take(_options.MaxBatchSize).ToList();
         _buffer.RemoveRange(0, batch.Count);
         _writing = true;
+        _writingCount = batch.Count;
         _store.WriteOutcomesAsync(_owner, batch, _time.GetUtcNow(), CancellationToken.None)
             .PipeTo(
                 Self,
@@ -89,6 +93,7 @@ internal sealed class OutcomeWriterActor : ReceiveActor, IWithTimers
     private void HandleOutcomesWritten(OutcomesWritten written)
     {
         _writing = false;
+        _writingCount = 0;
         if (_failures > 0)
         {
             _log.Info("Writing outcomes works again after {Failures} failures", _failures);
@@ -115,12 +120,14 @@ internal sealed class OutcomeWriterActor : ReceiveActor, IWithTimers
             Timers.StartSingleTimer("flush", FlushTick.Instance, _options.FlushInterval);
         }
 
+        PublishBacklog();
         AnswerFlushWaiters();
     }
 
     private void HandleOutcomesNotWritten(OutcomesNotWritten failed)
     {
         _writing = false;
+        _writingCount = 0;
         _failures++;
         _buffer.InsertRange(0, failed.Batch);
         if (_failures == 1)
@@ -130,6 +137,23 @@ internal sealed class OutcomeWriterActor : ReceiveActor, IWithTimers
         }
 
         Timers.StartSingleTimer("flush", FlushTick.Instance, _options.RetryDelay);
+    }
+
+    private void PublishBacklog()
+    {
+        var pending = _buffer.Count + _writingCount;
+        var lagging = _lagging ? pending > _options.MaxPending / 2 : pending >= _options.MaxPending;
+        if (lagging == _lagging)
+        {
+            return;
+        }
+
+        _lagging = lagging;
+        Context.System.EventStream.Publish(new OutcomeBacklogChanged(lagging, pending));
+        if (lagging)
+        {
+            _log.Warning("{RowCount} outcomes wait to be stored; claiming pauses until they are", pending);
+        }
     }
 
     private void AnswerFlushWaiters()

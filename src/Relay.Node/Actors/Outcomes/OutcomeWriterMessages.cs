@@ -25,3 +25,10 @@ internal sealed class FlushTick : IDeadLetterSuppression
 {
     public static readonly FlushTick Instance = new();
 }
+
+/// <summary>
+/// Published on the event stream when outcomes waiting to be stored cross the high-water mark
+/// (or fall back under half of it): the poller claims nothing new while writes lag, so a crash
+/// can only resend a bounded number of emails.
+/// </summary>
+internal sealed record OutcomeBacklogChanged(bool Lagging, int Pending);

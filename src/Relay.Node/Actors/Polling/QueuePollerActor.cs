@@ -26,6 +26,7 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
     private bool _claiming;
     private bool _pollAgain;
     private bool _stopped;
+    private bool _outcomesLagging;
     private long _claimedTotal;
 
     public QueuePollerActor(
@@ -53,6 +54,11 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
         Receive<LeaseCheckFailed>(failed =>
             _log.Warning(failed.Error, "Returning lapsed leases failed; trying again on the next check"));
         Receive<Terminated>(t => _senders.Remove(t.ActorRef));
+        Receive<OutcomeBacklogChanged>(changed =>
+        {
+            _outcomesLagging = changed.Lagging;
+            TryClaim();
+        });
         Receive<StopClaiming>(_ =>
         {
             _stopped = true;
@@ -74,6 +80,7 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
             _wakeUp.Start(() => self.Tell(PollNow.Instance), _stopping.Token);
         }
 
+        Context.System.EventStream.Subscribe(Self, typeof(OutcomeBacklogChanged));
         Context.System.EventStream.Publish(PollerStarted.Instance);
         _log.Info("Queue poller {Owner} started; polling every {PollInterval}", _owner, _options.PollInterval);
     }
@@ -107,7 +114,7 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
 
     private void TryClaim()
     {
-        if (_stopped)
+        if (_stopped || _outcomesLagging)
         {
             return;
         }
