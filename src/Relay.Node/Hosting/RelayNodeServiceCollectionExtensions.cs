@@ -34,6 +34,8 @@ public static class RelayNodeServiceCollectionExtensions
         services.AddOptions<NodeOptions>()
             .Bind(configuration.GetSection(NodeOptions.SectionName))
             .Configure(o => o.ConnectionString ??= configuration.GetConnectionString("Relay"))
+            .Validate(o => string.IsNullOrWhiteSpace(o.HoconFile) || File.Exists(o.HoconFile),
+                "Relay:HoconFile (Relay__HoconFile) names a file that does not exist.")
             .ValidateDataAnnotations()
             .ValidateOnStart();
         AddSection<SmtpOptions>(services, configuration, SmtpOptions.SectionName)
