@@ -80,6 +80,14 @@ public static class RelayNodeServiceCollectionExtensions
         services.AddAkka(ActorSystemName, (builder, sp) =>
         {
             builder.AddHocon(ReadEmbeddedHocon(), HoconAddMode.Append);
+
+            // The drain runs in the service-unbind phase, whose default timeout (5 s) would cut it
+            // short of Relay:ShutdownTimeout. A HOCON file or extraHocon below may still override it.
+            var shutdownTimeout = sp.GetRequiredService<IOptions<NodeOptions>>().Value.ShutdownTimeout;
+            builder.AddHocon(
+                "akka.coordinated-shutdown.phases.service-unbind.timeout = "
+                + $"{(long)(shutdownTimeout + TimeSpan.FromSeconds(10)).TotalMilliseconds}ms",
+                HoconAddMode.Prepend);
             var hoconFile = configuration["Relay:HoconFile"];
             if (!string.IsNullOrWhiteSpace(hoconFile))
             {
