@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Relay.Node.Actors;
 using Relay.Node.Actors.Polling;
+using Relay.Node.Actors.Sending;
 using Relay.Node.Data;
 using Relay.Node.Delivery;
 using Relay.Node.Options;
@@ -107,12 +108,16 @@ public static class RelayNodeServiceCollectionExtensions
             builder.WithActors((system, registry, _) =>
             {
                 var settings = CreateSettings(sp);
+
+                // Subscribed here, before any sender exists: a subscription from the listener's own
+                // PreStart could miss the first "connected" event and leave readiness at 503.
+                var healthListener = system.ActorOf(
+                    Props.Create(() => new HealthListenerActor(sp.GetRequiredService<NodeHealthState>())),
+                    "health-listener");
+                system.EventStream.Subscribe(healthListener, typeof(SenderConnectionChanged));
                 var supervisor = system.ActorOf(
                     Props.Create(() => new RelaySupervisorActor(settings)), RelaySupervisorActor.Name);
                 registry.Register<RelaySupervisorActor>(supervisor);
-                system.ActorOf(
-                    Props.Create(() => new HealthListenerActor(sp.GetRequiredService<NodeHealthState>())),
-                    "health-listener");
 
                 var drainTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5);
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "relay-drain", async () =>
