@@ -1,11 +1,8 @@
 using System.CommandLine;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using System.Data.Common;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Relay.Node.Options;
 using Relay.Shared.Queue;
 using Relay.Shared.Schema;
 
@@ -14,8 +11,6 @@ namespace Relay.Node.Hosting;
 /// <summary>The node's command line: run (default), migrate, health.</summary>
 public static class RelayNodeCommands
 {
-    public const string DefaultHealthUrl = "http://127.0.0.1:8080/health/ready";
-
     public static RootCommand CreateRoot()
     {
         var root = new RootCommand("EmailRelay node: delivers queued email to the internal SMTP server.");
@@ -24,8 +19,8 @@ public static class RelayNodeCommands
         var health = new Command("health", "Probe a running node's health endpoint; exit 0 when healthy.");
         var url = new Option<string>("--url")
         {
-            Description = "The endpoint to probe.",
-            DefaultValueFactory = _ => DefaultHealthUrl,
+            Description = "The endpoint to probe. Default: /health/ready on this machine, on the port run listens on.",
+            DefaultValueFactory = _ => RelayNodeApplication.DefaultHealthUrl(ReadConfiguration()),
         };
         health.Options.Add(url);
 
@@ -43,42 +38,23 @@ public static class RelayNodeCommands
 
     private static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        var app = await RelayNodeApplication.StartAsync(args, Console.Error, cancellationToken: cancellationToken);
+        if (app is null)
         {
-            builder.WebHost.UseUrls(builder.Configuration["Relay:HealthUrls"] ?? "http://0.0.0.0:8080");
-        }
-
-        builder.Services.AddRelayNode(builder.Configuration);
-        builder.Services.Configure<HostOptions>(o =>
-            o.ShutdownTimeout = builder.Configuration.GetValue("Relay:ShutdownTimeout", TimeSpan.FromSeconds(20))
-                + TimeSpan.FromSeconds(10));
-
-        WebApplication app;
-        try
-        {
-            app = builder.Build();
-            app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") });
-            app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-            await app.StartAsync(cancellationToken);
-        }
-        catch (Exception error) when (error is OptionsValidationException or InvalidOperationException
-            or RelaySchemaException or FormatException)
-        {
-            await Console.Error.WriteLineAsync($"relay-node: cannot start: {StartupError(error)}");
             return 2;
         }
 
-        await app.WaitForShutdownAsync(CancellationToken.None);
+        await using (app)
+        {
+            await app.WaitForShutdownAsync(CancellationToken.None);
+        }
+
         return 0;
     }
 
     private static async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
+        var configuration = ReadConfiguration();
         var connectionString = configuration.GetConnectionString("Relay");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -87,17 +63,23 @@ public static class RelayNodeCommands
             return 2;
         }
 
-        var provider = configuration.GetValue("Relay:DatabaseProvider", RelayDatabaseProvider.Sqlite);
-        var database = new RelayDatabase(provider, connectionString);
         try
         {
+            var provider = configuration.GetValue("Relay:DatabaseProvider", RelayDatabaseProvider.Sqlite);
+            var database = new RelayDatabase(provider, connectionString);
             var version = await RelaySchema.MigrateAsync(database, cancellationToken);
             Console.WriteLine($"Queue schema is at version {version} on {database}.");
             return 0;
         }
-        catch (RelaySchemaException error)
+        catch (Exception error) when (error is RelaySchemaException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"relay-node migrate: {error.Message}");
+            return 2;
+        }
+        catch (DbException error)
+        {
+            await Console.Error.WriteLineAsync(
+                $"relay-node migrate: the queue database (ConnectionStrings:Relay) is unreachable: {error.Message}");
             return 2;
         }
     }
@@ -119,11 +101,12 @@ public static class RelayNodeCommands
         }
     }
 
-    // Options validation reports every failed rule, each naming its key; other start errors
-    // (a bad value the binder could not convert) already name the key in their message.
-    private static string StartupError(Exception error) => error switch
-    {
-        OptionsValidationException validation => string.Join(" ", validation.Failures),
-        _ => error.Message,
-    };
+    // The sources `run` reads, minus the command line: the .NET images set ASPNETCORE_HTTP_PORTS,
+    // which the health probe needs to find the port.
+    private static IConfiguration ReadConfiguration() => new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables("ASPNETCORE_")
+        .AddEnvironmentVariables()
+        .Build();
 }

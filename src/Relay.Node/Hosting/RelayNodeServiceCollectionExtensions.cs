@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Relay.Node.Actors;
 using Relay.Node.Actors.Polling;
+using Relay.Node.Actors.Sending;
 using Relay.Node.Data;
 using Relay.Node.Delivery;
 using Relay.Node.Options;
@@ -34,6 +35,8 @@ public static class RelayNodeServiceCollectionExtensions
         services.AddOptions<NodeOptions>()
             .Bind(configuration.GetSection(NodeOptions.SectionName))
             .Configure(o => o.ConnectionString ??= configuration.GetConnectionString("Relay"))
+            .Validate(o => string.IsNullOrWhiteSpace(o.HoconFile) || File.Exists(o.HoconFile),
+                "Relay:HoconFile (Relay__HoconFile) names a file that does not exist.")
             .ValidateDataAnnotations()
             .ValidateOnStart();
         AddSection<SmtpOptions>(services, configuration, SmtpOptions.SectionName)
@@ -78,6 +81,14 @@ public static class RelayNodeServiceCollectionExtensions
         services.AddAkka(ActorSystemName, (builder, sp) =>
         {
             builder.AddHocon(ReadEmbeddedHocon(), HoconAddMode.Append);
+
+            // The drain runs in the service-unbind phase, whose default timeout (5 s) would cut it
+            // short of Relay:ShutdownTimeout. A HOCON file or extraHocon below may still override it.
+            var shutdownTimeout = sp.GetRequiredService<IOptions<NodeOptions>>().Value.ShutdownTimeout;
+            builder.AddHocon(
+                "akka.coordinated-shutdown.phases.service-unbind.timeout = "
+                + $"{(long)(shutdownTimeout + TimeSpan.FromSeconds(10)).TotalMilliseconds}ms",
+                HoconAddMode.Prepend);
             var hoconFile = configuration["Relay:HoconFile"];
             if (!string.IsNullOrWhiteSpace(hoconFile))
             {
@@ -97,12 +108,16 @@ public static class RelayNodeServiceCollectionExtensions
             builder.WithActors((system, registry, _) =>
             {
                 var settings = CreateSettings(sp);
+
+                // Subscribed here, before any sender exists: a subscription from the listener's own
+                // PreStart could miss the first "connected" event and leave readiness at 503.
+                var healthListener = system.ActorOf(
+                    Props.Create(() => new HealthListenerActor(sp.GetRequiredService<NodeHealthState>())),
+                    "health-listener");
+                system.EventStream.Subscribe(healthListener, typeof(SenderConnectionChanged));
                 var supervisor = system.ActorOf(
                     Props.Create(() => new RelaySupervisorActor(settings)), RelaySupervisorActor.Name);
                 registry.Register<RelaySupervisorActor>(supervisor);
-                system.ActorOf(
-                    Props.Create(() => new HealthListenerActor(sp.GetRequiredService<NodeHealthState>())),
-                    "health-listener");
 
                 var drainTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5);
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "relay-drain", async () =>

@@ -17,6 +17,7 @@ public sealed class JanitorOptions
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Rows deleted per statement, so no prune holds long locks. Default: 1000.</summary>
-    [Range(1, 100000)]
+    [Range(1, 100000,
+        ErrorMessage = "Relay:Janitor:BatchSize (Relay__Janitor__BatchSize) must be between {1} and {2}.")]
     public int BatchSize { get; set; } = 1000;
 }

@@ -20,6 +20,12 @@ public sealed class NodeOptions
     /// <summary>How long a graceful stop waits for in-flight sends. Default: 20 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// A HOCON file whose settings override the embedded relay.hocon (the SMTP sender pool size, for
+    /// example). Default: none.
+    /// </summary>
+    public string? HoconFile { get; set; }
+
     /// <summary>Validated at start from ConnectionStrings:Relay; never logged.</summary>
     [Required(ErrorMessage = "ConnectionStrings:Relay (ConnectionStrings__Relay) is required: the queue database.")]
     public string? ConnectionString { get; set; }

@@ -8,7 +8,8 @@ public sealed class OutcomeOptions
     public const string SectionName = "Relay:Outcomes";
 
     /// <summary>Outcomes written in one transaction at most. Default: 500.</summary>
-    [Range(1, 10000)]
+    [Range(1, 10000,
+        ErrorMessage = "Relay:Outcomes:MaxBatchSize (Relay__Outcomes__MaxBatchSize) must be between {1} and {2}.")]
     public int MaxBatchSize { get; set; } = 500;
 
     /// <summary>Longest an outcome waits for its batch. Default: 50 milliseconds.</summary>

@@ -14,7 +14,8 @@ public sealed class PollerOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Most rows one claim takes. Default: 200.</summary>
-    [Range(1, 10000)]
+    [Range(1, 10000,
+        ErrorMessage = "Relay:Poller:MaxBatchSize (Relay__Poller__MaxBatchSize) must be between {1} and {2}.")]
     public int MaxBatchSize { get; set; } = 200;
 
     /// <summary>How long a claim holds a row before another node may take it. Default: 5 minutes.</summary>

@@ -12,7 +12,8 @@ public sealed class SmtpOptions
     public string? Host { get; set; }
 
     /// <summary>TCP port. Default: 25.</summary>
-    [Range(1, 65535)]
+    [Range(1, 65535,
+        ErrorMessage = "Relay:Smtp:Port (Relay__Smtp__Port) must be between {1} and {2}.")]
     public int Port { get; set; } = 25;
 
     /// <summary>TLS mode. Default: StartTlsWhenAvailable.</summary>
@@ -43,10 +44,12 @@ public sealed class SmtpOptions
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Random spread added to each delay, 0 to 1. Default: 0.2.</summary>
-    [Range(0.0, 1.0)]
+    [Range(0.0, 1.0,
+        ErrorMessage = "Relay:Smtp:RandomFactor (Relay__Smtp__RandomFactor) must be between {1} and {2}.")]
     public double RandomFactor { get; set; } = 0.2;
 
     /// <summary>Emails a sender holds at once (the one in flight plus those waiting). Default: 8.</summary>
-    [Range(1, 1000)]
+    [Range(1, 1000,
+        ErrorMessage = "Relay:Smtp:SenderCapacity (Relay__Smtp__SenderCapacity) must be between {1} and {2}.")]
     public int SenderCapacity { get; set; } = 8;
 }
