@@ -96,9 +96,23 @@ internal sealed class RelaySupervisorActor : ReceiveActor
         {
             _log.Warning("Graceful drain did not finish within {Delay}; releasing what is left", deadline);
         }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            _log.Warning(error, "Graceful drain failed; releasing what is left");
+        }
 
         // Whatever is still leased (a send that outlived the deadline) goes back to the queue.
-        var left = await _settings.Store.ReleaseAllAsync(_settings.NodeName, _settings.Time.GetUtcNow(), CancellationToken.None);
+        var left = 0;
+        try
+        {
+            using var timeout = new CancellationTokenSource(deadline);
+            left = await _settings.Store.ReleaseAllAsync(_settings.NodeName, _settings.Time.GetUtcNow(), timeout.Token);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            _log.Warning(error, "Could not hand leased emails back; they return to the queue when their lease lapses");
+        }
+
         _log.Info("Relay node {NodeName} drained: {RowCount} emails handed back to the queue",
             _settings.NodeName, released + left);
         replyTo.Tell(new NodeDrained(released + left));

@@ -60,10 +60,12 @@ public static class RelayNodeServiceCollectionExtensions
                 "Relay:Outcomes:FlushInterval and Relay:Outcomes:RetryDelay must be positive.");
         AddSection<JanitorOptions>(services, configuration, JanitorOptions.SectionName)
             .Validate(o => o.PruneInterval > TimeSpan.Zero, "Relay:Janitor:PruneInterval must be positive.")
-            .Validate(o => o.RetainSentFor is null || o.RetainSentFor >= TimeSpan.Zero,
-                "Relay:Janitor:RetainSentFor must not be negative (empty keeps sent emails forever).")
-            .Validate(o => o.RetainFailedFor is null || o.RetainFailedFor >= TimeSpan.Zero,
-                "Relay:Janitor:RetainFailedFor must not be negative (empty keeps failed emails forever).");
+            .Validate(o => o.RetainSentFor >= TimeSpan.Zero,
+                "Relay:Janitor:RetainSentFor must not be negative (0 prunes at once; "
+                + "Relay:Janitor:KeepSentForever=true keeps sent emails forever).")
+            .Validate(o => o.RetainFailedFor >= TimeSpan.Zero,
+                "Relay:Janitor:RetainFailedFor must not be negative (0 prunes at once; "
+                + "Relay:Janitor:KeepFailedForever=true keeps failed emails forever).");
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp =>

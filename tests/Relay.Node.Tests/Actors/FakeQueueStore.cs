@@ -30,9 +30,18 @@ internal sealed class FakeQueueStore : IQueueStore
         }
     }
 
+    /// <summary>When set, claims fail as they would with the database down.</summary>
+    public bool DatabaseDown { get; set; }
+
     public Task<IReadOnlyList<ClaimedEmail>> ClaimAsync(
         string owner, int limit, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
+        if (DatabaseDown)
+        {
+            ClaimLimits.Enqueue(limit);
+            return Task.FromException<IReadOnlyList<ClaimedEmail>>(new TimeoutException("database down"));
+        }
+
         if (CrashNextClaim)
         {
             CrashNextClaim = false;

@@ -47,7 +47,7 @@ public sealed class QueueJanitorActorSpecs : Akka.TestKit.Xunit2.TestKit
         var justSent = TestEmails.Finished(EmailStatus.Sent, DateTimeOffset.UtcNow.AddSeconds(-1));
         var ancientFailure = TestEmails.Finished(EmailStatus.Failed, DateTimeOffset.UtcNow.AddYears(-5));
         await TestEmails.InsertAsync(database, [justSent, ancientFailure]);
-        var options = new JanitorOptions { RetainSentFor = TimeSpan.Zero, RetainFailedFor = null };
+        var options = new JanitorOptions { RetainSentFor = TimeSpan.Zero, KeepFailedForever = true };
 
         var janitor = Sys.ActorOf(JanitorProps(database, options));
         var pruned = await janitor.Ask<Pruned>(PruneNow.Instance, TimeSpan.FromSeconds(10));

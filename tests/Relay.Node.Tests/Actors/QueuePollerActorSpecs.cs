@@ -155,6 +155,34 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Should_log_a_database_outage_once_and_its_end_once()
+    {
+        _store.DatabaseDown = true;
+        var sender = CreateTestProbe();
+        var poller = Sys.ActorOf(PollerProps());
+
+        await EventFilter.Warning(contains: "unavailable").ExpectOneAsync(async () =>
+        {
+            poller.Tell(new SenderReady(2, 0, Incarnation), sender);
+            await AwaitAssertAsync(() => Assert.Equal(1, _store.ClaimCalls));
+            for (var poll = 2; poll <= 4; poll++)
+            {
+                Scheduler.Advance(PollInterval);
+                var expected = poll;
+                await AwaitAssertAsync(() => Assert.Equal(expected, _store.ClaimCalls));
+            }
+        });
+
+        _store.DatabaseDown = false;
+        _store.Add(1);
+        await EventFilter.Info(contains: "reachable again after 4").ExpectOneAsync(async () =>
+        {
+            Scheduler.Advance(PollInterval);
+            await sender.ExpectMsgAsync<DeliverEmails>();
+        });
+    }
+
+    [Fact]
     public async Task Should_stop_claiming_for_good_when_told_to_stop()
     {
         _store.Add(10);

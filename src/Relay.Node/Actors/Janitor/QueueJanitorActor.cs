@@ -64,12 +64,12 @@ internal sealed class QueueJanitorActor : ReceiveActor, IWithTimers
     private async Task<Pruned> PruneAsync()
     {
         var now = _time.GetUtcNow();
-        var sent = _options.RetainSentFor is { } sentFor
-            ? await _store.PruneAsync(SentStatuses, now - sentFor, _options.BatchSize, CancellationToken.None)
-            : 0;
-        var failed = _options.RetainFailedFor is { } failedFor
-            ? await _store.PruneAsync(FailedStatuses, now - failedFor, _options.BatchSize, CancellationToken.None)
-            : 0;
+        var sent = _options.KeepSentForever
+            ? 0
+            : await _store.PruneAsync(SentStatuses, now - _options.RetainSentFor, _options.BatchSize, CancellationToken.None);
+        var failed = _options.KeepFailedForever
+            ? 0
+            : await _store.PruneAsync(FailedStatuses, now - _options.RetainFailedFor, _options.BatchSize, CancellationToken.None);
         return new Pruned(sent, failed);
     }
 

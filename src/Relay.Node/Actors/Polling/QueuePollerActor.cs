@@ -27,6 +27,7 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
     private bool _pollAgain;
     private bool _stopped;
     private bool _outcomesLagging;
+    private int _databaseFailures;
     private long _claimedTotal;
 
     public QueuePollerActor(
@@ -51,8 +52,7 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
         Receive<ClaimFailed>(HandleClaimFailed);
         Receive<LeaseTick>(_ => HandleLeaseTick());
         Receive<LeasesReturned>(HandleLeasesReturned);
-        Receive<LeaseCheckFailed>(failed =>
-            _log.Warning(failed.Error, "Returning lapsed leases failed; trying again on the next check"));
+        Receive<LeaseCheckFailed>(failed => DatabaseFailed(failed.Error, "Returning lapsed leases"));
         Receive<Terminated>(t => _senders.Remove(t.ActorRef));
         Receive<OutcomeBacklogChanged>(changed =>
         {
@@ -140,6 +140,7 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
     private void HandleBatchClaimed(BatchClaimed batch)
     {
         _claiming = false;
+        DatabaseRecovered();
         _claimedTotal += batch.Emails.Count;
         if (batch.Emails.Count > 0)
         {
@@ -192,7 +193,7 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _log.Warning(failed.Error, "Claiming emails failed; trying again on the next poll");
+        DatabaseFailed(failed.Error, "Claiming emails");
     }
 
     private void HandleLeaseTick()
@@ -208,6 +209,24 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
             _log.Warning("Returned {RowCount} emails whose lease lapsed (a node stopped without releasing them)",
                 returned.RowCount);
             TryClaim();
+        }
+    }
+
+    // A database outage fails every poll: say so once when it starts and once when it ends.
+    private void DatabaseFailed(Exception error, string what)
+    {
+        if (_databaseFailures++ == 0)
+        {
+            _log.Warning(error, "{What} failed; the queue database is unavailable, retrying on each poll", what);
+        }
+    }
+
+    private void DatabaseRecovered()
+    {
+        if (_databaseFailures > 0)
+        {
+            _log.Info("Queue database reachable again after {Failures} failed operations", _databaseFailures);
+            _databaseFailures = 0;
         }
     }
 
