@@ -97,6 +97,8 @@ internal static class SmtpFailureClassifier
         SmtpProtocolException or ServiceNotConnectedException or ServiceNotAuthenticatedException => true,
         AuthenticationException or SslHandshakeException => true,
         IOException or SocketException or TimeoutException or OperationCanceledException => true,
+        // MailKit's word for "the server lacks an extension the settings require" (STARTTLS, AUTH).
+        NotSupportedException => true,
         _ => false,
     };
 

@@ -23,10 +23,24 @@ public static class RelayNodeCommands
             DefaultValueFactory = _ => RelayNodeApplication.DefaultHealthUrl(ReadConfiguration()),
         };
         health.Options.Add(url);
+        var status = new Command("status", "Show how many emails are in each status, and the latest failures.");
+        var failures = new Option<int>("--failures")
+        {
+            Description = "How many of the latest failed emails to list.",
+            DefaultValueFactory = _ => 20,
+        };
+        status.Options.Add(failures);
+        var retry = new Command("retry", "Queue a failed or deferred email again, due now.");
+        var id = new Argument<Guid>("id") { Description = "The email's id (as IRelayQueue returned it)." };
+        retry.Arguments.Add(id);
 
         root.Subcommands.Add(run);
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(health);
+        root.Subcommands.Add(status);
+        root.Subcommands.Add(retry);
+        status.SetAction((result, ct) => WithDatabaseAsync("status", db => QueueCommands.StatusAsync(db, result.GetValue(failures), Console.Out, ct)));
+        retry.SetAction((result, ct) => WithDatabaseAsync("retry", db => QueueCommands.RetryAsync(db, result.GetValue(id), Console.Out, ct)));
         root.SetAction((result, ct) => RunAsync(result.UnmatchedTokens.ToArray(), ct));
         run.SetAction((result, ct) => RunAsync(result.UnmatchedTokens.ToArray(), ct));
         migrate.SetAction((_, ct) => MigrateAsync(ct));
@@ -80,6 +94,39 @@ public static class RelayNodeCommands
         {
             await Console.Error.WriteLineAsync(
                 $"relay-node migrate: the queue database (ConnectionStrings:Relay) is unreachable: {error.Message}");
+            return 2;
+        }
+        catch (ArgumentException error)
+        {
+            await Console.Error.WriteLineAsync(
+                $"relay-node migrate: ConnectionStrings:Relay (ConnectionStrings__Relay) is not a valid connection "
+                + $"string for the configured Relay:DatabaseProvider: {error.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> WithDatabaseAsync(string command, Func<RelayDatabase, Task<int>> action)
+    {
+        var configuration = ReadConfiguration();
+        var connectionString = configuration.GetConnectionString("Relay");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            await Console.Error.WriteLineAsync(
+                $"relay-node {command}: ConnectionStrings:Relay (ConnectionStrings__Relay) is required.");
+            return 2;
+        }
+
+        try
+        {
+            var provider = configuration.GetValue("Relay:DatabaseProvider", RelayDatabaseProvider.Sqlite);
+            var database = new RelayDatabase(provider, connectionString);
+            await RelaySchema.EnsureCurrentAsync(database);
+            return await action(database);
+        }
+        catch (Exception error) when (error is RelaySchemaException or InvalidOperationException
+            or DbException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync($"relay-node {command}: {error.Message}");
             return 2;
         }
     }

@@ -51,15 +51,20 @@ public static class RelayNodeServiceCollectionExtensions
                 "Relay:Delivery:MinRetryDelay must be positive and not above Relay:Delivery:MaxRetryDelay.")
             .Validate(o => o.MaxAge > TimeSpan.Zero, "Relay:Delivery:MaxAge must be positive.");
         AddSection<PollerOptions>(services, configuration, PollerOptions.SectionName)
-            .Validate(o => o.PollInterval > TimeSpan.Zero && o.LeaseCheckInterval > TimeSpan.Zero,
-                "Relay:Poller:PollInterval and Relay:Poller:LeaseCheckInterval must be positive.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.PollInterval <= TimeSpan.FromHours(1),
+                "Relay:Poller:PollInterval must be between 0 and 1 hour, written hh:mm:ss (a bare number means days).")
+            .Validate(o => o.LeaseCheckInterval > TimeSpan.Zero && o.LeaseCheckInterval <= TimeSpan.FromHours(1),
+                "Relay:Poller:LeaseCheckInterval must be between 0 and 1 hour, written hh:mm:ss.")
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(10),
                 "Relay:Poller:LeaseDuration must be at least 10 seconds (longer than any one send).");
         AddSection<OutcomeOptions>(services, configuration, OutcomeOptions.SectionName)
-            .Validate(o => o.FlushInterval > TimeSpan.Zero && o.RetryDelay > TimeSpan.Zero,
-                "Relay:Outcomes:FlushInterval and Relay:Outcomes:RetryDelay must be positive.");
+            .Validate(o => o.FlushInterval > TimeSpan.Zero && o.FlushInterval <= TimeSpan.FromSeconds(10),
+                "Relay:Outcomes:FlushInterval must be between 0 and 10 seconds, written hh:mm:ss.fff.")
+            .Validate(o => o.RetryDelay > TimeSpan.Zero && o.RetryDelay <= TimeSpan.FromMinutes(5),
+                "Relay:Outcomes:RetryDelay must be between 0 and 5 minutes, written hh:mm:ss.");
         AddSection<JanitorOptions>(services, configuration, JanitorOptions.SectionName)
-            .Validate(o => o.PruneInterval > TimeSpan.Zero, "Relay:Janitor:PruneInterval must be positive.")
+            .Validate(o => o.PruneInterval > TimeSpan.Zero && o.PruneInterval <= TimeSpan.FromDays(1),
+                "Relay:Janitor:PruneInterval must be between 0 and 1 day, written hh:mm:ss.")
             .Validate(o => o.RetainSentFor >= TimeSpan.Zero,
                 "Relay:Janitor:RetainSentFor must not be negative (0 prunes at once; "
                 + "Relay:Janitor:KeepSentForever=true keeps sent emails forever).")
@@ -104,6 +109,7 @@ public static class RelayNodeServiceCollectionExtensions
 
             builder.ConfigureLoggers(loggers =>
             {
+                loggers.LogLevel = AkkaLogLevel(configuration);
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             });
@@ -131,6 +137,20 @@ public static class RelayNodeServiceCollectionExtensions
         });
 
         return services;
+    }
+
+    // Akka filters before Microsoft.Extensions.Logging sees anything, so it follows the level
+    // configured for the "Akka" category (or the default level).
+    private static Akka.Event.LogLevel AkkaLogLevel(IConfiguration configuration)
+    {
+        var level = configuration["Logging:LogLevel:Akka"] ?? configuration["Logging:LogLevel:Default"];
+        return Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) ? parsed switch
+        {
+            LogLevel.Trace or LogLevel.Debug => Akka.Event.LogLevel.DebugLevel,
+            LogLevel.Information => Akka.Event.LogLevel.InfoLevel,
+            LogLevel.Warning => Akka.Event.LogLevel.WarningLevel,
+            _ => Akka.Event.LogLevel.ErrorLevel,
+        } : Akka.Event.LogLevel.InfoLevel;
     }
 
     private static OptionsBuilder<T> AddSection<T>(IServiceCollection services, IConfiguration configuration, string section)

@@ -19,7 +19,8 @@ public sealed class OutcomeOptions
     /// Outcomes waiting to be stored at which the node stops claiming until they are written
     /// (claiming resumes under half of it). Default: 2000.
     /// </summary>
-    [Range(1, 1000000)]
+    [Range(1, 1000000,
+        ErrorMessage = "Relay:Outcomes:MaxPending (Relay__Outcomes__MaxPending) must be between {1} and {2}.")]
     public int MaxPending { get; set; } = 2000;
 
     /// <summary>Delay before retrying a failed write. Default: 2 seconds.</summary>

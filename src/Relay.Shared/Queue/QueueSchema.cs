@@ -19,5 +19,7 @@ public static class QueueSchema
     public const string NotifyChannel = "relay_email_queued";
 
     /// <summary>The command an operator runs to create or upgrade the schema.</summary>
-    public const string MigrateCommand = "relay-node migrate (dotnet Relay.Node.dll migrate)";
+    public const string MigrateCommand =
+        "relay-node migrate (dotnet Relay.Node.dll migrate, or dotnet run --project src/Relay.Node -- migrate; "
+        + "or start the node with Relay__MigrateOnStart=true)";
 }

@@ -270,6 +270,35 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(0, smtp.MessageCount);
     }
 
+    [Theory]
+    [InlineData("Relay:Smtp:Security", "StartTls")]
+    [InlineData("Relay:Smtp:Username", "relay")]
+    public async Task Should_back_off_instead_of_crashing_when_the_server_lacks_a_required_extension(
+        string key, string value)
+    {
+        var database = await TestDatabases.CreateAsync(RelayDatabaseProvider.Sqlite);
+        await using var smtp = await StartSmtpAsync();
+        var row = TestEmails.Build();
+        await TestEmails.InsertAsync(database, [row]);
+        var logs = new CollectingLoggerProvider();
+
+        await using (var node = await RelayNodeHost.StartAsync(database, smtp, s =>
+        {
+            s[key] = value;
+            s["Relay:Smtp:Password"] = "secret";
+            s["Relay:Smtp:MinBackoff"] = "00:00:01";
+            s["Relay:Smtp:MaxBackoff"] = "00:00:02";
+        }, senders: 1, logs: logs))
+        {
+            await AwaitAssertAsync(() => Assert.True(smtp.SessionCount >= 2, "the sender retries"), Patience);
+        }
+
+        Assert.InRange(smtp.SessionCount, 2, 10);
+        Assert.Single(logs.Lines, l => l.Contains("backing off"));
+        Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
+        Assert.Equal(EmailStatus.Queued, (await QueueAssertions.RowAsync(database, row.Id)).Status);
+    }
+
     [Fact]
     public async Task Should_deliver_over_tls_on_connect()
     {

@@ -133,6 +133,7 @@ public sealed class SmtpFailureClassifierSpecs
         new SslHandshakeException("certificate"),
         new TimeoutException(),
         new SmtpCommandException(SmtpErrorCode.UnexpectedStatusCode, SmtpStatusCode.ServiceNotAvailable, "closing"),
+        new NotSupportedException("The SMTP server does not support authentication."),
     };
 
     [Theory]

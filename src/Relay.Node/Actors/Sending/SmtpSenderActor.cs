@@ -90,8 +90,10 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
         {
             await _connection.ConnectAsync(_stopping.Token);
         }
-        catch (Exception error) when (SmtpFailureClassifier.IsConnectionLevel(error))
+        catch (Exception error) when (error is not OutOfMemoryException)
         {
+            // Whatever stops a connection from opening (network, TLS, AUTH, or a server lacking
+            // STARTTLS or AUTH that the settings demand) is retried with backoff, never in a loop.
             OnConnectionFailed(SmtpFailureClassifier.Describe(error));
             return;
         }
