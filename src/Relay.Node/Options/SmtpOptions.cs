@@ -48,8 +48,11 @@ public sealed class SmtpOptions
         ErrorMessage = "Relay:Smtp:RandomFactor (Relay__Smtp__RandomFactor) must be between {1} and {2}.")]
     public double RandomFactor { get; set; } = 0.2;
 
-    /// <summary>Emails a sender holds at once (the one in flight plus those waiting). Default: 8.</summary>
+    /// <summary>
+    /// Emails a sender holds at once (the one in flight plus those waiting); the poller claims for a
+    /// sender once it is half empty. Default: 16.
+    /// </summary>
     [Range(1, 1000,
         ErrorMessage = "Relay:Smtp:SenderCapacity (Relay__Smtp__SenderCapacity) must be between {1} and {2}.")]
-    public int SenderCapacity { get; set; } = 8;
+    public int SenderCapacity { get; set; } = 16;
 }

@@ -45,7 +45,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var sender = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps());
 
-        poller.Tell(new SenderReady(3, 0, Incarnation), sender);
+        poller.Tell(new SenderReady(3, 0, Incarnation, 3), sender);
 
         var deliver = await sender.ExpectMsgAsync<DeliverEmails>();
         Assert.Equal(3, deliver.Emails.Count);
@@ -59,7 +59,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var sender = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps(maxBatch: 2));
 
-        poller.Tell(new SenderReady(10, 0, Incarnation), sender);
+        poller.Tell(new SenderReady(10, 0, Incarnation, 10), sender);
 
         var sizes = new[]
         {
@@ -76,7 +76,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var sender = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps());
-        poller.Tell(new SenderReady(4, 0, Incarnation), sender);
+        poller.Tell(new SenderReady(4, 0, Incarnation, 4), sender);
         await AwaitAssertAsync(() => Assert.Equal(1, _store.ClaimCalls));
 
         _store.Add(1);
@@ -93,13 +93,13 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         _store.Add(10);
         var sender = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps());
-        poller.Tell(new SenderReady(3, 0, Incarnation), sender);
+        poller.Tell(new SenderReady(3, 0, Incarnation, 3), sender);
         Assert.Equal(3, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
 
         // Sent before the sender saw the three: it still counts 3 free, but only 0 are.
-        poller.Tell(new SenderReady(3, 0, Incarnation), sender);
+        poller.Tell(new SenderReady(3, 0, Incarnation, 3), sender);
         await sender.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
-        poller.Tell(new SenderReady(2, 3, Incarnation), sender);
+        poller.Tell(new SenderReady(2, 3, Incarnation, 3), sender);
 
         Assert.Equal(2, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
     }
@@ -110,13 +110,28 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         _store.Add(10);
         var sender = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps());
-        poller.Tell(new SenderReady(3, 0, Incarnation), sender);
+        poller.Tell(new SenderReady(3, 0, Incarnation, 3), sender);
         Assert.Equal(3, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
 
         // The sender crashed before seeing the three, handed them back and starts over.
-        poller.Tell(new SenderReady(3, 0, Guid.NewGuid()), sender);
+        poller.Tell(new SenderReady(3, 0, Guid.NewGuid(), 3), sender);
 
         Assert.Equal(3, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
+    }
+
+    [Fact]
+    public async Task Should_wait_until_a_sender_is_half_empty_before_claiming()
+    {
+        _store.Add(10);
+        var sender = CreateTestProbe();
+        var poller = Sys.ActorOf(PollerProps());
+
+        poller.Tell(new SenderReady(3, 0, Incarnation, 8), sender);
+        Scheduler.Advance(PollInterval);
+        await sender.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        poller.Tell(new SenderReady(4, 0, Incarnation, 8), sender);
+
+        Assert.Equal(4, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
     }
 
     [Fact]
@@ -127,8 +142,8 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var second = CreateTestProbe();
         var poller = Sys.ActorOf(PollerProps());
 
-        poller.Tell(new SenderReady(2, 0, Incarnation), first);
-        poller.Tell(new SenderReady(3, 0, Incarnation), second);
+        poller.Tell(new SenderReady(2, 0, Incarnation, 2), first);
+        poller.Tell(new SenderReady(3, 0, Incarnation, 3), second);
 
         var total = (await first.ExpectMsgAsync<DeliverEmails>()).Emails.Count;
         await AwaitAssertAsync(() => Assert.Equal(5, _store.ClaimLimits.Sum()));
@@ -146,7 +161,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         Sys.EventStream.Publish(new Relay.Node.Actors.Outcomes.OutcomeBacklogChanged(true, 2000));
         await poller.Ask<PollerStatus>(GetPollerStatus.Instance);
-        poller.Tell(new SenderReady(3, 0, Incarnation), sender);
+        poller.Tell(new SenderReady(3, 0, Incarnation, 3), sender);
         Scheduler.Advance(PollInterval * 2);
 
         await sender.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
@@ -163,7 +178,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
 
         await EventFilter.Warning(contains: "unavailable").ExpectOneAsync(async () =>
         {
-            poller.Tell(new SenderReady(2, 0, Incarnation), sender);
+            poller.Tell(new SenderReady(2, 0, Incarnation, 2), sender);
             await AwaitAssertAsync(() => Assert.Equal(1, _store.ClaimCalls));
             for (var poll = 2; poll <= 4; poll++)
             {
@@ -190,7 +205,7 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         var poller = Sys.ActorOf(PollerProps());
 
         await poller.Ask<ClaimingStopped>(StopClaiming.Instance);
-        poller.Tell(new SenderReady(5, 0, Incarnation), sender);
+        poller.Tell(new SenderReady(5, 0, Incarnation, 5), sender);
         Scheduler.Advance(PollInterval * 2);
 
         await sender.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));

@@ -109,6 +109,7 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
 
         // The sender counted its room before it saw what is still on its way to it.
         demand.Free = ready.FreeSlots - (int)(demand.Delivered - ready.ReceivedTotal);
+        demand.Capacity = ready.Capacity;
         TryClaim();
     }
 
@@ -125,8 +126,10 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        // Each claim is a commit: wait until some sender is at least half empty, so claims come in
+        // batches rather than one row per finished email, while no sender ever runs dry.
         var wanted = Math.Min(TotalDemand(), _options.MaxBatchSize);
-        if (wanted <= 0)
+        if (wanted <= 0 || !_senders.Values.Any(d => d.Free * 2 >= d.Capacity))
         {
             return;
         }
@@ -237,6 +240,8 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
         public Guid Incarnation { get; set; }
 
         public int Free { get; set; }
+
+        public int Capacity { get; set; }
 
         public long Delivered { get; set; }
     }

@@ -6,9 +6,10 @@ namespace Relay.Node.Actors.Polling;
 /// <summary>
 /// A sender has room for <paramref name="FreeSlots"/> more emails, counted when it had received
 /// <paramref name="ReceivedTotal"/> emails in all; the poller subtracts what is still on its way.
-/// <paramref name="Incarnation"/> changes when the sender restarts and its count starts over.
+/// <paramref name="Incarnation"/> changes when the sender restarts and its count starts over;
+/// <paramref name="Capacity"/> is the most it ever holds.
 /// </summary>
-internal sealed record SenderReady(int FreeSlots, long ReceivedTotal, Guid Incarnation);
+internal sealed record SenderReady(int FreeSlots, long ReceivedTotal, Guid Incarnation, int Capacity);
 
 /// <summary>Claim now: emails were queued (PostgreSQL notification) or a test wants a poll.</summary>
 internal sealed class PollNow : IDeadLetterSuppression
