@@ -57,6 +57,7 @@ internal sealed class SmtpConnection : IDisposable
         var recipients = email.Recipients;
         var progress = new DataProgress();
         _client.ResetRefusals();
+        _client.KnownSize = email.Mime.Length;
         try
         {
             var message = MimeMessage.Load(new MemoryStream(email.Mime, writable: false), cancellationToken);
