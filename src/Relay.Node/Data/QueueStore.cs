@@ -10,16 +10,46 @@ namespace Relay.Node.Data;
 /// <summary>Every SQL statement the node runs against the queue: claim, outcomes, leases, pruning.</summary>
 internal sealed class QueueStore : IQueueStore
 {
-    // The ready-set predicate must read exactly like the partial index ix_relay_email_ready
-    // (status IN (0, 2)) so both databases walk that index in claim order.
-    private const string ClaimSqlTemplate = """
+    // One index range per priority (ix_relay_email_ready is (priority DESC, next_attempt_at) over
+    // status IN (0, 2), and the predicate must read exactly so): a claim then costs the same with a
+    // million rows scheduled for later as with none. Priorities are EmailPriority's values, highest first.
+    private const string PostgresClaimSql = """
+        WITH claimable AS (
+            SELECT c.id
+            FROM (VALUES (2), (1), (0)) AS p (priority)
+            CROSS JOIN LATERAL (
+                SELECT id FROM relay_email
+                WHERE status IN (0, 2) AND priority = p.priority AND next_attempt_at <= @now
+                ORDER BY next_attempt_at
+                LIMIT @limit
+                FOR UPDATE SKIP LOCKED) AS c
+            LIMIT @limit)
+        UPDATE relay_email AS e
+        SET status = 1, lease_owner = @owner, lease_expires_at = @leaseUntil, updated_at = @now
+        FROM claimable
+        WHERE e.id = claimable.id AND e.status IN (0, 2)
+        RETURNING e.id, e.priority, e.next_attempt_at, e.attempts, e.envelope_from, e.recipients,
+                  e.pending_recipients, e.mime, e.created_at, e.expires_at, e.rejected_recipients
+        """;
+
+    // SQLite has one writer at a time, so no row locks are needed; the same per-priority ranges.
+    private const string SqliteClaimSql = """
         UPDATE relay_email
         SET status = 1, lease_owner = @owner, lease_expires_at = @leaseUntil, updated_at = @now
         WHERE id IN (
-            SELECT id FROM relay_email
-            WHERE status IN (0, 2) AND next_attempt_at <= @now
-            ORDER BY priority DESC, next_attempt_at
-            LIMIT @limit{0})
+            SELECT id FROM (
+                SELECT id FROM (SELECT id FROM relay_email
+                    WHERE status IN (0, 2) AND priority = 2 AND next_attempt_at <= @now
+                    ORDER BY next_attempt_at LIMIT @limit)
+                UNION ALL
+                SELECT id FROM (SELECT id FROM relay_email
+                    WHERE status IN (0, 2) AND priority = 1 AND next_attempt_at <= @now
+                    ORDER BY next_attempt_at LIMIT @limit)
+                UNION ALL
+                SELECT id FROM (SELECT id FROM relay_email
+                    WHERE status IN (0, 2) AND priority = 0 AND next_attempt_at <= @now
+                    ORDER BY next_attempt_at LIMIT @limit))
+            LIMIT @limit)
           AND status IN (0, 2)
         RETURNING id, priority, next_attempt_at, attempts, envelope_from, recipients, pending_recipients,
                   mime, created_at, expires_at, rejected_recipients
@@ -28,13 +58,14 @@ internal sealed class QueueStore : IQueueStore
     private readonly RelayDatabase _database;
     private readonly string _claimSql;
 
+    /// <summary>The claim statement for a provider (for plan checks in tests and benchmarks).</summary>
+    internal static string ClaimSql(RelayDatabaseProvider provider) =>
+        provider == RelayDatabaseProvider.PostgreSql ? PostgresClaimSql : SqliteClaimSql;
+
     public QueueStore(RelayDatabase database)
     {
         _database = database;
-        _claimSql = string.Format(
-            System.Globalization.CultureInfo.InvariantCulture,
-            ClaimSqlTemplate,
-            database.Provider == RelayDatabaseProvider.PostgreSql ? " FOR UPDATE SKIP LOCKED" : "");
+        _claimSql = ClaimSql(database.Provider);
     }
 
     public async Task<IReadOnlyList<ClaimedEmail>> ClaimAsync(
