@@ -23,7 +23,8 @@ public static class SampleApp
         builder.Services.AddSingleton<OrdersDatabase>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(
+            o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         var app = builder.Build();
         await app.Services.GetRequiredService<OrdersDatabase>().InitializeAsync(cancellationToken);

@@ -31,25 +31,28 @@ internal sealed class RelayNodeHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static Dictionary<string, string?> DefaultSettings(RelayDatabase database, DevSmtpServer smtp, string nodeName) => new()
-    {
-        ["ConnectionStrings:Relay"] = database.ConnectionString,
-        ["Relay:DatabaseProvider"] = database.Provider.ToString(),
-        ["Relay:NodeName"] = nodeName,
-        ["Relay:ShutdownTimeout"] = "00:00:10",
-        ["Relay:Smtp:Host"] = smtp.Host,
-        ["Relay:Smtp:Port"] = smtp.Port.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
-        ["Relay:Smtp:Security"] = "None",
-        ["Relay:Smtp:CommandTimeout"] = "00:00:10",
-        ["Relay:Smtp:ConnectTimeout"] = "00:00:10",
-        ["Relay:Smtp:MinBackoff"] = "00:00:00.050",
-        ["Relay:Smtp:MaxBackoff"] = "00:00:00.500",
-        ["Relay:Poller:PollInterval"] = "00:00:00.100",
-        ["Relay:Poller:LeaseCheckInterval"] = "00:00:00.200",
-        ["Relay:Outcomes:FlushInterval"] = "00:00:00.010",
-        ["Relay:Delivery:MinRetryDelay"] = "00:00:00.100",
-        ["Relay:Delivery:MaxRetryDelay"] = "00:00:00.500",
-    };
+    public static Dictionary<string, string?> DefaultSettings(
+        RelayDatabase database,
+        DevSmtpServer smtp,
+        string nodeName) => new()
+        {
+            ["ConnectionStrings:Relay"] = database.ConnectionString,
+            ["Relay:DatabaseProvider"] = database.Provider.ToString(),
+            ["Relay:NodeName"] = nodeName,
+            ["Relay:ShutdownTimeout"] = "00:00:10",
+            ["Relay:Smtp:Host"] = smtp.Host,
+            ["Relay:Smtp:Port"] = smtp.Port.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            ["Relay:Smtp:Security"] = "None",
+            ["Relay:Smtp:CommandTimeout"] = "00:00:10",
+            ["Relay:Smtp:ConnectTimeout"] = "00:00:10",
+            ["Relay:Smtp:MinBackoff"] = "00:00:00.050",
+            ["Relay:Smtp:MaxBackoff"] = "00:00:00.500",
+            ["Relay:Poller:PollInterval"] = "00:00:00.100",
+            ["Relay:Poller:LeaseCheckInterval"] = "00:00:00.200",
+            ["Relay:Outcomes:FlushInterval"] = "00:00:00.010",
+            ["Relay:Delivery:MinRetryDelay"] = "00:00:00.100",
+            ["Relay:Delivery:MaxRetryDelay"] = "00:00:00.500",
+        };
 
     public static async Task<RelayNodeHost> StartAsync(
         RelayDatabase database,

@@ -32,7 +32,10 @@ public static class TestEmails
         return FromMessage(message, priority, nextAttemptAt);
     }
 
-    public static EmailRow FromMessage(MimeMessage message, EmailPriority priority = EmailPriority.Normal, long? nextAttemptAt = null)
+    public static EmailRow FromMessage(
+        MimeMessage message,
+        EmailPriority priority = EmailPriority.Normal,
+        long? nextAttemptAt = null)
     {
         using var stream = new MemoryStream();
         message.WriteTo(FormatOptions.Default, stream);

@@ -37,11 +37,17 @@ internal sealed class RelaySupervisorActor : ReceiveActor
 
     /// <summary>Restart whichever child failed, only that one; the poller and janitor have their own backoff.</summary>
     public static SupervisorStrategy ChildStrategy { get; } =
-        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
+        new OneForOneStrategy(
+            maxNrOfRetries: -1,
+            withinTimeRange: Timeout.InfiniteTimeSpan,
+            localOnlyDecider: _ => Directive.Restart);
 
     /// <summary>Inside the sender pool: restart the one sender that failed, never the whole pool.</summary>
     public static SupervisorStrategy SenderStrategy { get; } =
-        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
+        new OneForOneStrategy(
+            maxNrOfRetries: -1,
+            withinTimeRange: Timeout.InfiniteTimeSpan,
+            localOnlyDecider: _ => Directive.Restart);
 
     protected override SupervisorStrategy SupervisorStrategy() => ChildStrategy;
 
@@ -53,7 +59,8 @@ internal sealed class RelaySupervisorActor : ReceiveActor
 
         var outcomes = _outcomes;
         _poller = Context.ActorOf(
-            WithBackoff(Props.Create(() => new QueuePollerActor(s.Store, s.Poller, s.NodeName, s.Time, outcomes, s.WakeUp)),
+            WithBackoff(
+                Props.Create(() => new QueuePollerActor(s.Store, s.Poller, s.NodeName, s.Time, outcomes, s.WakeUp)),
                 "queue-poller"),
             "queue-poller-supervisor");
 

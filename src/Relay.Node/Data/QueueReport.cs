@@ -19,7 +19,10 @@ internal sealed class QueueReport(RelayDatabase database)
             status => counts.SingleOrDefault(c => c.Status == status)?.Count ?? 0);
     }
 
-    public async Task<IReadOnlyList<EmailRow>> LatestAsync(EmailStatus status, int count, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EmailRow>> LatestAsync(
+        EmailStatus status,
+        int count,
+        CancellationToken cancellationToken)
     {
         await using var db = database.Connect();
         return await db.Emails

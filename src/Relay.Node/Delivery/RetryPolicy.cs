@@ -121,7 +121,8 @@ internal sealed class RetryPolicy
         }
 
         return nowMs - email.CreatedAt >= (long)_options.MaxAge.TotalMilliseconds
-            ? $"gave up after {TimeSpan.FromMilliseconds(nowMs - email.CreatedAt):g} in the queue (Relay:Delivery:MaxAge)"
+            ? $"gave up after {TimeSpan.FromMilliseconds(nowMs - email.CreatedAt):g} in the queue "
+                + "(Relay:Delivery:MaxAge)"
             : null;
     }
 

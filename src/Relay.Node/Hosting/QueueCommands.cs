@@ -7,7 +7,11 @@ namespace Relay.Node.Hosting;
 /// <summary>The operator commands <c>status</c> and <c>retry</c>, printing plain text.</summary>
 internal static class QueueCommands
 {
-    public static async Task<int> StatusAsync(RelayDatabase database, int failures, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> StatusAsync(
+        RelayDatabase database,
+        int failures,
+        TextWriter output,
+        CancellationToken cancellationToken)
     {
         var report = new QueueReport(database);
         var counts = await report.CountsAsync(cancellationToken);
@@ -24,14 +28,19 @@ internal static class QueueCommands
             foreach (var row in failed)
             {
                 await output.WriteLineAsync(
-                    $"  {row.Id}  {Time(row.UpdatedAt)}  {row.Source}  \"{row.Subject}\"  attempts {row.Attempts}: {row.LastError}");
+                    $"  {row.Id}  {Time(row.UpdatedAt)}  {row.Source}  \"{row.Subject}\"  "
+                    + $"attempts {row.Attempts}: {row.LastError}");
             }
         }
 
         return 0;
     }
 
-    public static async Task<int> RetryAsync(RelayDatabase database, Guid id, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RetryAsync(
+        RelayDatabase database,
+        Guid id,
+        TextWriter output,
+        CancellationToken cancellationToken)
     {
         var before = await new QueueReport(database).RetryAsync(id, DateTimeOffset.UtcNow, cancellationToken);
         switch (before)
@@ -50,5 +59,6 @@ internal static class QueueCommands
     }
 
     private static string Time(long unixMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        DateTimeOffset.FromUnixTimeMilliseconds(unixMs)
+            .ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

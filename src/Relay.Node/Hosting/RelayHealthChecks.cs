@@ -22,8 +22,14 @@ internal sealed class RelayLivenessCheck(ActorSystem system, IRequiredActor<Rela
 
         try
         {
-            var actors = await supervisor.ActorRef.Ask<NodeActors>(GetNodeActors.Instance, TimeSpan.FromSeconds(3), cancellationToken);
-            var status = await actors.Poller.Ask<PollerStatus>(GetPollerStatus.Instance, TimeSpan.FromSeconds(3), cancellationToken);
+            var actors = await supervisor.ActorRef.Ask<NodeActors>(
+                GetNodeActors.Instance,
+                TimeSpan.FromSeconds(3),
+                cancellationToken);
+            var status = await actors.Poller.Ask<PollerStatus>(
+                GetPollerStatus.Instance,
+                TimeSpan.FromSeconds(3),
+                cancellationToken);
             return status.Stopped
                 ? HealthCheckResult.Unhealthy("the poller has stopped claiming (node stopping)")
                 : HealthCheckResult.Healthy("poller alive");

@@ -39,8 +39,12 @@ public static class RelayNodeCommands
         root.Subcommands.Add(health);
         root.Subcommands.Add(status);
         root.Subcommands.Add(retry);
-        status.SetAction((result, ct) => WithDatabaseAsync("status", db => QueueCommands.StatusAsync(db, result.GetValue(failures), Console.Out, ct)));
-        retry.SetAction((result, ct) => WithDatabaseAsync("retry", db => QueueCommands.RetryAsync(db, result.GetValue(id), Console.Out, ct)));
+        status.SetAction((result, ct) => WithDatabaseAsync(
+            "status",
+            db => QueueCommands.StatusAsync(db, result.GetValue(failures), Console.Out, ct)));
+        retry.SetAction((result, ct) => WithDatabaseAsync(
+            "retry",
+            db => QueueCommands.RetryAsync(db, result.GetValue(id), Console.Out, ct)));
         root.SetAction((result, ct) => RunAsync(result.UnmatchedTokens.ToArray(), ct));
         run.SetAction((result, ct) => RunAsync(result.UnmatchedTokens.ToArray(), ct));
         migrate.SetAction((_, ct) => MigrateAsync(ct));

@@ -128,11 +128,14 @@ public static class RelayNodeServiceCollectionExtensions
                 registry.Register<RelaySupervisorActor>(supervisor);
 
                 var drainTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5);
-                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "relay-drain", async () =>
-                {
-                    await supervisor.Ask<NodeDrained>(DrainNode.Instance, drainTimeout);
-                    return Akka.Done.Instance;
-                });
+                CoordinatedShutdown.Get(system).AddTask(
+                    CoordinatedShutdown.PhaseServiceUnbind,
+                    "relay-drain",
+                    async () =>
+                    {
+                        await supervisor.Ask<NodeDrained>(DrainNode.Instance, drainTimeout);
+                        return Akka.Done.Instance;
+                    });
             });
         });
 
@@ -153,7 +156,10 @@ public static class RelayNodeServiceCollectionExtensions
         } : Akka.Event.LogLevel.InfoLevel;
     }
 
-    private static OptionsBuilder<T> AddSection<T>(IServiceCollection services, IConfiguration configuration, string section)
+    private static OptionsBuilder<T> AddSection<T>(
+        IServiceCollection services,
+        IConfiguration configuration,
+        string section)
         where T : class =>
         services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
 

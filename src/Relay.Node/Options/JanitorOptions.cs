@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Relay.Node.Options;
 
-/// <summary>How long finished emails are kept. A retention of 0 prunes at once; the Keep…Forever switches keep them.</summary>
+/// <summary>
+/// How long finished emails are kept. A retention of 0 prunes at once; the Keep…Forever switches
+/// keep them.
+/// </summary>
 public sealed class JanitorOptions
 {
     public const string SectionName = "Relay:Janitor";

@@ -8,7 +8,9 @@ public sealed class NodeOptions
 {
     public const string SectionName = "Relay";
 
-    /// <summary>Name used as lease owner and in attempt history; machine name plus a random suffix when empty.</summary>
+    /// <summary>
+    /// Name used as lease owner and in attempt history; machine name plus a random suffix when empty.
+    /// </summary>
     public string? NodeName { get; set; }
 
     /// <summary>The queue database provider. Default: Sqlite.</summary>

@@ -25,10 +25,16 @@ internal sealed class RelaySmtpClient : SmtpClient
     protected override long GetSize(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
         KnownSize ?? base.GetSize(options, message, cancellationToken);
 
-    protected override Task<long> GetSizeAsync(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
+    protected override Task<long> GetSizeAsync(
+        FormatOptions options,
+        MimeMessage message,
+        CancellationToken cancellationToken) =>
         KnownSize is { } size ? Task.FromResult(size) : base.GetSizeAsync(options, message, cancellationToken);
 
-    protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, MailKitSmtpResponse response)
+    protected override void OnRecipientNotAccepted(
+        MimeMessage message,
+        MailboxAddress mailbox,
+        MailKitSmtpResponse response)
     {
         _refusals.Add(new Delivery.RecipientRefusal(mailbox.Address, (int)response.StatusCode, response.Response));
     }

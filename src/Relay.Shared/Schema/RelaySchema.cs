@@ -71,7 +71,9 @@ public static class RelaySchema
     }
 
     /// <summary>The schema version of the database; null when it has no relay schema.</summary>
-    public static async Task<int?> GetVersionAsync(RelayDatabase database, CancellationToken cancellationToken = default)
+    public static async Task<int?> GetVersionAsync(
+        RelayDatabase database,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
         var db = database.Connect();

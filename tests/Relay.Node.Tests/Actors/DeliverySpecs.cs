@@ -32,7 +32,9 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal((1, (string?)null, (string?)null), (row.Attempts, row.LeaseOwner, row.LastError));
         Assert.NotNull(row.SentAt);
         var attempt = Assert.Single(await QueueAssertions.AttemptsAsync(database, rows[0].Id));
-        Assert.Equal((AttemptOutcome.Delivered, 250, node.NodeName), (attempt.Outcome, attempt.SmtpCode ?? 0, attempt.Node));
+        Assert.Equal(
+            (AttemptOutcome.Delivered, 250, node.NodeName),
+            (attempt.Outcome, attempt.SmtpCode ?? 0, attempt.Node));
         Assert.Equal(20, smtp.MessageCount);
         Assert.All(rows, r => Assert.Equal(1, smtp.CountFor(RecipientList.Split(r.Recipients)[0])));
         Assert.True(smtp.SessionCount <= 2, $"connections are reused: {smtp.SessionCount} sessions for 2 senders");
@@ -57,7 +59,9 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("no such user", rejected.Reply);
         Assert.Equal(1, smtp.CountFor("ann@example.com"));
         Assert.Equal(0, smtp.CountFor("gone@example.com"));
-        Assert.Equal(AttemptOutcome.PartiallyDelivered, Assert.Single(await QueueAssertions.AttemptsAsync(database, row.Id)).Outcome);
+        Assert.Equal(
+            AttemptOutcome.PartiallyDelivered,
+            Assert.Single(await QueueAssertions.AttemptsAsync(database, row.Id)).Outcome);
     }
 
     [Theory]
@@ -134,7 +138,10 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         var row = TestEmails.Build();
         await TestEmails.InsertAsync(database, [row]);
 
-        await using var node = await RelayNodeHost.StartAsync(database, smtp, s => s["Relay:Delivery:MaxAttempts"] = "3");
+        await using var node = await RelayNodeHost.StartAsync(
+            database,
+            smtp,
+            s => s["Relay:Delivery:MaxAttempts"] = "3");
 
         var failed = await AwaitStatusAsync(database, row.Id, EmailStatus.Failed);
         Assert.Equal(3, failed.Attempts);
@@ -192,7 +199,9 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
 
         var sent = await AwaitStatusAsync(database, row.Id, EmailStatus.Sent);
         Assert.Equal(1, sent.Attempts);
-        Assert.Equal(AttemptOutcome.Delivered, Assert.Single(await QueueAssertions.AttemptsAsync(database, row.Id)).Outcome);
+        Assert.Equal(
+            AttemptOutcome.Delivered,
+            Assert.Single(await QueueAssertions.AttemptsAsync(database, row.Id)).Outcome);
         Assert.Equal(1, smtp.MessageCount);
     }
 
@@ -212,13 +221,16 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         var deferred = await AwaitStatusAsync(database, row.Id, EmailStatus.Deferred);
         Assert.Equal(1, deferred.Attempts);
         Assert.Contains("may have been delivered", deferred.LastError);
-        Assert.Equal(AttemptOutcome.PossiblyDelivered, Assert.Single(await QueueAssertions.AttemptsAsync(database, row.Id)).Outcome);
+        Assert.Equal(
+            AttemptOutcome.PossiblyDelivered,
+            Assert.Single(await QueueAssertions.AttemptsAsync(database, row.Id)).Outcome);
         await AwaitStatusAsync(database, row.Id, EmailStatus.Sent);
     }
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task Should_deliver_over_starttls_with_auth_when_the_server_requires_both(RelayDatabaseProvider provider)
+    public async Task Should_deliver_over_starttls_with_auth_when_the_server_requires_both(
+        RelayDatabaseProvider provider)
     {
         var database = await TestDatabases.CreateAsync(provider);
         await using var smtp = await StartSmtpAsync(new DevSmtpOptions
@@ -244,7 +256,8 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task Should_keep_the_email_queued_without_attempts_when_authentication_fails(RelayDatabaseProvider provider)
+    public async Task Should_keep_the_email_queued_without_attempts_when_authentication_fails(
+        RelayDatabaseProvider provider)
     {
         var database = await TestDatabases.CreateAsync(provider);
         await using var smtp = await StartSmtpAsync(new DevSmtpOptions
@@ -324,7 +337,10 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         var row = TestEmails.Build();
         await TestEmails.InsertAsync(database, [row]);
 
-        await using var node = await RelayNodeHost.StartAsync(database, smtp, s => s["Relay:Smtp:Security"] = "StartTls");
+        await using var node = await RelayNodeHost.StartAsync(
+            database,
+            smtp,
+            s => s["Relay:Smtp:Security"] = "StartTls");
 
         await AwaitAssertAsync(() => Assert.True(smtp.SessionCount >= 2, "the sender keeps retrying"), Patience);
         var stored = await QueueAssertions.RowAsync(database, row.Id);
@@ -370,7 +386,9 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
 
         var deferred = await AwaitStatusAsync(database, row.Id, EmailStatus.Deferred);
         Assert.Contains("may have been delivered", deferred.LastError);
-        Assert.Equal(AttemptOutcome.PossiblyDelivered, Assert.Single(await QueueAssertions.AttemptsAsync(database, row.Id)).Outcome);
+        Assert.Equal(
+            AttemptOutcome.PossiblyDelivered,
+            Assert.Single(await QueueAssertions.AttemptsAsync(database, row.Id)).Outcome);
     }
 
     [Theory]
@@ -395,12 +413,17 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
     {
         var database = await TestDatabases.CreateAsync(provider);
         await using var smtp = await StartSmtpAsync();
-        var low = Enumerable.Range(0, 30).Select(i => TestEmails.Build(to: $"low{i}@example.com", priority: EmailPriority.Low));
+        var low = Enumerable.Range(0, 30)
+            .Select(i => TestEmails.Build(to: $"low{i}@example.com", priority: EmailPriority.Low));
         var high = TestEmails.Build(to: "high@example.com", priority: EmailPriority.High);
         var normal = TestEmails.Build(to: "normal@example.com");
         await TestEmails.InsertAsync(database, [.. low, normal, high]);
 
-        await using var node = await RelayNodeHost.StartAsync(database, smtp, s => s["Relay:Smtp:SenderCapacity"] = "1", senders: 1);
+        await using var node = await RelayNodeHost.StartAsync(
+            database,
+            smtp,
+            s => s["Relay:Smtp:SenderCapacity"] = "1",
+            senders: 1);
 
         await smtp.WaitForMessagesAsync(32, Patience);
         var order = smtp.Messages.Select(m => m.Recipients[0]).ToList();

@@ -79,11 +79,17 @@ internal sealed class FakeQueueStore : IQueueStore
         return outcomes.Count;
     }
 
-    public Task<int> ReturnExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0);
+    public Task<int> ReturnExpiredLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(0);
 
-    public Task<int> ReleaseAllAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult(0);
+    public Task<int> ReleaseAllAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(0);
 
-    public Task<int> PruneAsync(IReadOnlyCollection<EmailStatus> statuses, DateTimeOffset olderThan, int batchSize, CancellationToken cancellationToken) =>
+    public Task<int> PruneAsync(
+        IReadOnlyCollection<EmailStatus> statuses,
+        DateTimeOffset olderThan,
+        int batchSize,
+        CancellationToken cancellationToken) =>
         Task.FromResult(0);
 
     public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

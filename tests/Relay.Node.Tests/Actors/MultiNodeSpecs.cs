@@ -64,7 +64,8 @@ public sealed class MultiNodeSpecs : Akka.TestKit.Xunit2.TestKit
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task Should_recover_the_leases_of_a_node_that_died_without_releasing_them(RelayDatabaseProvider provider)
+    public async Task Should_recover_the_leases_of_a_node_that_died_without_releasing_them(
+        RelayDatabaseProvider provider)
     {
         var database = await TestDatabases.CreateAsync(provider);
         await using var smtp = new DevSmtpServer();
@@ -106,7 +107,10 @@ public sealed class MultiNodeSpecs : Akka.TestKit.Xunit2.TestKit
         await node.StopAsync();
 
         await using var db = database.Connect();
-        var byStatus = await db.Emails.GroupBy(e => e.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
+        var byStatus = await db.Emails
+            .GroupBy(e => e.Status)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToListAsync();
         Assert.DoesNotContain(byStatus, s => s.Key == EmailStatus.Sending);
         var sent = byStatus.SingleOrDefault(s => s.Key == EmailStatus.Sent)?.Count ?? 0;
         Assert.Equal(smtp.MessageCount, sent);

@@ -20,7 +20,8 @@ public sealed class OutcomeWriterActorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Should_write_outcomes_in_batches_and_answer_a_flush_once_all_are_stored()
     {
-        var writer = Sys.ActorOf(WriterProps(new OutcomeOptions { MaxBatchSize = 2, FlushInterval = TimeSpan.FromHours(1) }));
+        var writer = Sys.ActorOf(
+            WriterProps(new OutcomeOptions { MaxBatchSize = 2, FlushInterval = TimeSpan.FromHours(1) }));
 
         for (var i = 0; i < 5; i++)
         {
@@ -56,5 +57,16 @@ public sealed class OutcomeWriterActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private static EmailOutcome Sent() =>
-        new(Guid.CreateVersion7(), EmailStatus.Sent, true, null, null, null, null, 1, AttemptOutcome.Delivered, 250, "ok");
+        new(
+            Guid.CreateVersion7(),
+            EmailStatus.Sent,
+            true,
+            null,
+            null,
+            null,
+            null,
+            1,
+            AttemptOutcome.Delivered,
+            250,
+            "ok");
 }

@@ -41,7 +41,8 @@ public sealed class QueueJanitorActorSpecs : Akka.TestKit.Xunit2.TestKit
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task Should_prune_at_once_with_zero_retention_and_keep_forever_without_one(RelayDatabaseProvider provider)
+    public async Task Should_prune_at_once_with_zero_retention_and_keep_forever_without_one(
+        RelayDatabaseProvider provider)
     {
         var database = await TestDatabases.CreateAsync(provider);
         var justSent = TestEmails.Finished(EmailStatus.Sent, DateTimeOffset.UtcNow.AddSeconds(-1));

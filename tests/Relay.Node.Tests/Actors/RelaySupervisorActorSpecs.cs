@@ -34,7 +34,9 @@ public sealed class RelaySupervisorActorSpecs : Akka.TestKit.Xunit2.TestKit
     {
         await using var smtp = new DevSmtpServer();
         await smtp.StartAsync();
-        var supervisor = Sys.ActorOf(Props.Create(() => new RelaySupervisorActor(Settings(smtp))), RelaySupervisorActor.Name);
+        var supervisor = Sys.ActorOf(
+            Props.Create(() => new RelaySupervisorActor(Settings(smtp))),
+            RelaySupervisorActor.Name);
         var actors = await supervisor.Ask<NodeActors>(GetNodeActors.Instance);
         var routees = (await actors.Senders.Ask<Routees>(GetRoutees.Instance)).Members
             .Select(r => ((ActorRefRoutee)r).Actor).ToList();
@@ -100,6 +102,14 @@ public sealed class RelaySupervisorActorSpecs : Akka.TestKit.Xunit2.TestKit
     private static ClaimedEmail Claimed(string from)
     {
         var row = Relay.TestKit.TestEmails.Build();
-        return new ClaimedEmail(row.Id, 0, from, RecipientList.Split(row.Recipients), row.Mime, row.CreatedAt, null, null);
+        return new ClaimedEmail(
+            row.Id,
+            0,
+            from,
+            RecipientList.Split(row.Recipients),
+            row.Mime,
+            row.CreatedAt,
+            null,
+            null);
     }
 }

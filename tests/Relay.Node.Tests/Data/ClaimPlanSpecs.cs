@@ -29,7 +29,9 @@ public sealed partial class ClaimPlanSpecs
 
         await using var transaction = await connection.BeginTransactionAsync();
         await using var explain = new NpgsqlCommand(
-            "EXPLAIN (ANALYZE, BUFFERS) " + QueueStore.ClaimSql(RelayDatabaseProvider.PostgreSql), connection, transaction);
+            "EXPLAIN (ANALYZE, BUFFERS) " + QueueStore.ClaimSql(RelayDatabaseProvider.PostgreSql),
+            connection,
+            transaction);
         explain.Parameters.AddWithValue("owner", "node-a");
         explain.Parameters.AddWithValue("leaseUntil", later);
         explain.Parameters.AddWithValue("now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());

@@ -13,14 +13,21 @@ public sealed class QueueStoreSpecs
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task Should_claim_high_priority_first_then_oldest_due_when_rows_are_ready(RelayDatabaseProvider provider)
+    public async Task Should_claim_high_priority_first_then_oldest_due_when_rows_are_ready(
+        RelayDatabaseProvider provider)
     {
         var database = await TestDatabases.CreateAsync(provider);
         var now = DateTimeOffset.UtcNow;
-        var lowOld = TestEmails.Build(subject: "low", priority: EmailPriority.Low, nextAttemptAt: Ms(now.AddMinutes(-10)));
+        var lowOld = TestEmails.Build(
+            subject: "low",
+            priority: EmailPriority.Low,
+            nextAttemptAt: Ms(now.AddMinutes(-10)));
         var normal = TestEmails.Build(subject: "normal", nextAttemptAt: Ms(now.AddMinutes(-1)));
         var highNew = TestEmails.Build(subject: "high", priority: EmailPriority.High, nextAttemptAt: Ms(now));
-        var future = TestEmails.Build(subject: "future", priority: EmailPriority.High, nextAttemptAt: Ms(now.AddHours(1)));
+        var future = TestEmails.Build(
+            subject: "future",
+            priority: EmailPriority.High,
+            nextAttemptAt: Ms(now.AddHours(1)));
         await TestEmails.InsertAsync(database, [lowOld, normal, highNew, future]);
         var store = new QueueStore(database);
 
@@ -55,7 +62,9 @@ public sealed class QueueStoreSpecs
     public async Task Should_give_each_row_to_one_claimer_when_four_claim_at_once(RelayDatabaseProvider provider)
     {
         var database = await TestDatabases.CreateAsync(provider);
-        await TestEmails.InsertAsync(database, Enumerable.Range(0, 400).Select(i => TestEmails.Build(subject: $"m{i}")));
+        await TestEmails.InsertAsync(
+            database,
+            Enumerable.Range(0, 400).Select(i => TestEmails.Build(subject: $"m{i}")));
         var store = new QueueStore(database);
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
@@ -92,9 +101,42 @@ public sealed class QueueStoreSpecs
         var next = Ms(now.AddMinutes(2));
         EmailOutcome[] outcomes =
         [
-            new(rows[0].Id, EmailStatus.Sent, true, null, null, null, null, Ms(now), AttemptOutcome.Delivered, 250, "accepted"),
-            new(rows[1].Id, EmailStatus.Deferred, true, next, "451 busy", null, null, null, AttemptOutcome.Deferred, 451, "451 busy"),
-            new(rows[2].Id, EmailStatus.Failed, true, null, "554 no", null, null, null, AttemptOutcome.Failed, 554, "554 no"),
+            new(
+                rows[0].Id,
+                EmailStatus.Sent,
+                true,
+                null,
+                null,
+                null,
+                null,
+                Ms(now),
+                AttemptOutcome.Delivered,
+                250,
+                "accepted"),
+            new(
+                rows[1].Id,
+                EmailStatus.Deferred,
+                true,
+                next,
+                "451 busy",
+                null,
+                null,
+                null,
+                AttemptOutcome.Deferred,
+                451,
+                "451 busy"),
+            new(
+                rows[2].Id,
+                EmailStatus.Failed,
+                true,
+                null,
+                "554 no",
+                null,
+                null,
+                null,
+                AttemptOutcome.Failed,
+                554,
+                "554 no"),
             RetryPolicy.Requeue(byId[rows[3].Id], "connection refused"),
         ];
 
@@ -102,9 +144,13 @@ public sealed class QueueStoreSpecs
 
         Assert.Equal(4, written);
         var sent = await TestEmails.ReadAsync(database, rows[0].Id);
-        Assert.Equal((EmailStatus.Sent, 1, Ms(now), (string?)null), (sent.Status, sent.Attempts, sent.SentAt, sent.LeaseOwner));
+        Assert.Equal(
+            (EmailStatus.Sent, 1, Ms(now), (string?)null),
+            (sent.Status, sent.Attempts, sent.SentAt, sent.LeaseOwner));
         var deferred = await TestEmails.ReadAsync(database, rows[1].Id);
-        Assert.Equal((EmailStatus.Deferred, 1, next, "451 busy"), (deferred.Status, deferred.Attempts, deferred.NextAttemptAt, deferred.LastError));
+        Assert.Equal(
+            (EmailStatus.Deferred, 1, next, "451 busy"),
+            (deferred.Status, deferred.Attempts, deferred.NextAttemptAt, deferred.LastError));
         var failed = await TestEmails.ReadAsync(database, rows[2].Id);
         Assert.Equal((EmailStatus.Failed, 1), (failed.Status, failed.Attempts));
         var requeued = await TestEmails.ReadAsync(database, rows[3].Id);
@@ -174,8 +220,20 @@ public sealed class QueueStoreSpecs
         await TestEmails.InsertAsync(database, [oldSent, newSent, oldFailed, queued]);
         await using (var db = database.Connect())
         {
-            await db.InsertAsync(new AttemptRow { EmailId = oldSent.Id, AttemptedAt = 1, Node = "n", Outcome = AttemptOutcome.Delivered });
-            await db.InsertAsync(new AttemptRow { EmailId = newSent.Id, AttemptedAt = 1, Node = "n", Outcome = AttemptOutcome.Delivered });
+            await db.InsertAsync(new AttemptRow
+            {
+                EmailId = oldSent.Id,
+                AttemptedAt = 1,
+                Node = "n",
+                Outcome = AttemptOutcome.Delivered,
+            });
+            await db.InsertAsync(new AttemptRow
+            {
+                EmailId = newSent.Id,
+                AttemptedAt = 1,
+                Node = "n",
+                Outcome = AttemptOutcome.Delivered,
+            });
         }
 
         var store = new QueueStore(database);

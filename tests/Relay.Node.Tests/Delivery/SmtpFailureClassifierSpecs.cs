@@ -82,7 +82,9 @@ public sealed class SmtpFailureClassifierSpecs
     [InlineData(SmtpErrorCode.MessageNotAccepted, 452)]
     public void Should_defer_when_mail_from_or_data_gets_4xx(SmtpErrorCode stage, int code)
     {
-        var report = Failed(new SmtpCommandException(stage, (SmtpStatusCode)code, "try later"), dataSent: stage == SmtpErrorCode.MessageNotAccepted);
+        var report = Failed(
+            new SmtpCommandException(stage, (SmtpStatusCode)code, "try later"),
+            dataSent: stage == SmtpErrorCode.MessageNotAccepted);
 
         var decision = SmtpFailureClassifier.Classify(report);
 
@@ -98,7 +100,9 @@ public sealed class SmtpFailureClassifierSpecs
     [InlineData(SmtpErrorCode.MessageNotAccepted, 554)]
     public void Should_fail_with_the_reply_when_mail_from_or_data_gets_5xx(SmtpErrorCode stage, int code)
     {
-        var report = Failed(new SmtpCommandException(stage, (SmtpStatusCode)code, "rejected by policy"), dataSent: false);
+        var report = Failed(
+            new SmtpCommandException(stage, (SmtpStatusCode)code, "rejected by policy"),
+            dataSent: false);
 
         var decision = SmtpFailureClassifier.Classify(report);
 
@@ -114,7 +118,10 @@ public sealed class SmtpFailureClassifierSpecs
             Recipients,
             [new("ann@example.com", 503, "bad sequence"), new("bob@example.com", 503, "bad sequence")],
             DataTransmitted: false,
-            new SmtpCommandException(SmtpErrorCode.SenderNotAccepted, SmtpStatusCode.MailboxUnavailable, "not allowed"));
+            new SmtpCommandException(
+                SmtpErrorCode.SenderNotAccepted,
+                SmtpStatusCode.MailboxUnavailable,
+                "not allowed"));
 
         var decision = SmtpFailureClassifier.Classify(report);
 

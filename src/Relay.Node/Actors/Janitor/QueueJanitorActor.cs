@@ -38,7 +38,10 @@ internal sealed class QueueJanitorActor : ReceiveActor, IWithTimers
         Receive<PruneFailed>(failed =>
         {
             _pruning = false;
-            _log.Warning(failed.Error, "Pruning finished emails failed; trying again in {Delay}", _options.PruneInterval);
+            _log.Warning(
+                failed.Error,
+                "Pruning finished emails failed; trying again in {Delay}",
+                _options.PruneInterval);
             Answer(new Pruned(0, 0));
         });
     }
@@ -66,10 +69,18 @@ internal sealed class QueueJanitorActor : ReceiveActor, IWithTimers
         var now = _time.GetUtcNow();
         var sent = _options.KeepSentForever
             ? 0
-            : await _store.PruneAsync(SentStatuses, now - _options.RetainSentFor, _options.BatchSize, CancellationToken.None);
+            : await _store.PruneAsync(
+                SentStatuses,
+                now - _options.RetainSentFor,
+                _options.BatchSize,
+                CancellationToken.None);
         var failed = _options.KeepFailedForever
             ? 0
-            : await _store.PruneAsync(FailedStatuses, now - _options.RetainFailedFor, _options.BatchSize, CancellationToken.None);
+            : await _store.PruneAsync(
+                FailedStatuses,
+                now - _options.RetainFailedFor,
+                _options.BatchSize,
+                CancellationToken.None);
         return new Pruned(sent, failed);
     }
 

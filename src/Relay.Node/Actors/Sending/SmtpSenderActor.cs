@@ -250,7 +250,11 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
     {
         if (_connected && !_draining)
         {
-            _poller.Tell(new SenderReady(_options.SenderCapacity - _queue.Count, _received, _incarnation, _options.SenderCapacity));
+            _poller.Tell(new SenderReady(
+                _options.SenderCapacity - _queue.Count,
+                _received,
+                _incarnation,
+                _options.SenderCapacity));
         }
     }
 
