@@ -50,7 +50,7 @@ public static class TestEmails
             Subject = message.Subject ?? "",
             Mime = stream.ToArray(),
             Size = (int)stream.Length,
-            MessageId = message.MessageId,
+            MessageId = message.MessageId ?? "",
             NextAttemptAt = nextAttemptAt ?? now,
             CreatedAt = now,
             UpdatedAt = now,
