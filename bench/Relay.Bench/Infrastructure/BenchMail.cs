@@ -66,16 +66,18 @@ internal static class BenchMail
         return Encoding.ASCII.GetString(stream.ToArray());
     }
 
+    // Seeded pseudo-random words: text that compresses no better than real mail, so PostgreSQL's
+    // TOAST compression does not make the rows unrealistically small.
     private static string BuildBody()
     {
-        var words = "hello your order number has shipped and will arrive within three working days thank you "
-            + "for shopping with us track the parcel online or reply to this message with any question";
+        var random = new Random(20261203);
         var text = new StringBuilder();
         var line = new StringBuilder();
-        var all = words.Split(' ');
-        for (var i = 0; text.Length < 1700; i++)
+        while (text.Length < 1650)
         {
-            var word = all[i % all.Length];
+            var word = new string(Enumerable.Range(0, random.Next(2, 10))
+                .Select(_ => (char)('a' + random.Next(26)))
+                .ToArray());
             if (line.Length + word.Length + 1 > 72)
             {
                 text.Append(line).Append("\r\n");

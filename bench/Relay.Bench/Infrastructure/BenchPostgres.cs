@@ -28,6 +28,23 @@ internal sealed class BenchPostgres : IAsyncDisposable
 
     public string AdminConnectionString { get; }
 
+    /// <summary>The postmaster's process id, for CPU accounting; null for a server started elsewhere.</summary>
+    public int? PostmasterPid
+    {
+        get
+        {
+            var file = _dataDir is null ? null : Path.Combine(_dataDir, "postmaster.pid");
+            try
+            {
+                return file is null ? null : int.Parse(File.ReadLines(file).First(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>How the server was provided, for the results: "throwaway cluster" or "RELAY_BENCH_POSTGRES".</summary>
     public string Origin => _dataDir is null ? EnvironmentVariable : "throwaway cluster (initdb defaults, fsync on)";
 

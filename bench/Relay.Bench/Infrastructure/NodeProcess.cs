@@ -34,6 +34,9 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public long CurrentRssBytes => ProcStatus.Read(_process.Id, "VmRSS") ?? 0;
 
+    /// <summary>The largest sampled RSS split into anonymous, file-backed and shared memory.</summary>
+    public RssSplit PeakRssSplit => _rss.Largest;
+
     public static NodeProcess Start(
         string nodeDll,
         BenchDatabase database,

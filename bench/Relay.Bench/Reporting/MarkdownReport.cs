@@ -19,7 +19,7 @@ internal static class MarkdownReport
         foreach (var (limit, i) in results.Limits.Select((l, i) => (l, i)))
         {
             Row(table, "1", $"limit: MailKit → sink (run {i + 1} of {results.Limits.Count})", "none", limit.Connections,
-                limit.Messages, Rate(limit.Rate), "", $"{limit.Seconds:0.00} s");
+                limit.Messages, Rate(limit.Rate), "", $"{limit.Seconds:0.00} s; {limit.Cpu.PerMessage(limit.Messages)}");
         }
 
         foreach (var relay in results.Relays)
@@ -28,7 +28,11 @@ internal static class MarkdownReport
             Row(table, "2", "relay throughput (commit → last acceptance)", relay.Database, relay.Senders, relay.Messages,
                 Rate(relay.Rate), ratio,
                 $"{relay.Seconds:0.00} s; all marked sent after {relay.StoredSeconds:0.00} s; "
-                + $"node peak RSS {Mb(relay.PeakRssBytes)}; duplicates {relay.Duplicates}");
+                + $"node peak RSS {Mb(relay.PeakRssBytes)} ({relay.PeakRssSplit}); duplicates {relay.Duplicates}; "
+                + relay.Cpu.PerMessage(relay.Messages)
+                + (relay.Postgres is { } pg
+                    ? $"; {pg.Commits:N0} commits, {pg.WalSyncs:N0} WAL syncs ({(double)relay.Messages / Math.Max(1, pg.Commits):0.0} msg per commit)"
+                    : ""));
         }
 
         foreach (var enqueue in results.Enqueues)
@@ -38,7 +42,10 @@ internal static class MarkdownReport
                 : "single enqueue (EnqueueAsync)";
             Row(table, "3", what, enqueue.Database, enqueue.Threads, null, Rate(enqueue.Rate),
                 $"enqueue/bare-insert cost {enqueue.CostRatio:0.00}×",
-                $"bare {(enqueue.Mode == "batch" ? "batch" : "INSERT + commit")}: {Rate(enqueue.BareRate)}");
+                $"bare {(enqueue.Mode == "batch" ? "batch (binary COPY / prepared INSERTs)" : "INSERT + commit")}: {Rate(enqueue.BareRate)}"
+                + (enqueue.BareNotifyRate is { } notify ? $"; bare with the queue's NOTIFY trigger: {Rate(notify)}" : "")
+                + (enqueue.QueueTableRate is { } queueTable ? $"; bare into relay_email itself: {Rate(queueTable)}" : "")
+                + (enqueue.SerializeRate is { } serialize ? $"; MimeMessage.WriteTo alone: {Rate(serialize)}" : ""));
         }
 
         foreach (var latency in results.Latencies)
@@ -51,7 +58,7 @@ internal static class MarkdownReport
         foreach (var backlog in results.Backlogs)
         {
             Row(table, "5", $"memory, backlog {backlog.Backlog:N0} queued", "PostgreSQL", settings.Connections,
-                backlog.Relayed, $"node peak RSS {Mb(backlog.PeakRssBytes)}",
+                backlog.Relayed, $"node peak RSS {Mb(backlog.PeakRssBytes)} ({backlog.PeakRssSplit})",
                 $"claim of 200: {backlog.ClaimMs:0.0} ms",
                 $"claim finding nothing due: {backlog.IdleClaimMs:0.0} ms; relayed {backlog.Relayed:N0} at "
                 + $"{Rate(backlog.RelayRate)}; load {backlog.LoadSeconds:0.0} s ({backlog.TableSize})");

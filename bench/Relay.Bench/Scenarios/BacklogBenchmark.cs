@@ -85,12 +85,14 @@ internal static class BacklogBenchmark
 
         BenchContext.Progress($"backlog {backlog:N0}: node relays {settings.BacklogRelayed:N0} of them");
         long peakRss;
+        RssSplit peakSplit;
         {
             await using var node = NodeProcess.Start(
                 context.NodeDll, database, context.Sink, settings.Connections, context.WorkDir,
                 $"backlog-{backlog}", settings.NodeSettings);
             await run.WaitCompleteAsync(TimeSpan.FromMinutes(10), ct);
             peakRss = node.PeakRssBytes;
+            peakSplit = node.PeakRssSplit;
         }
 
         var relaySeconds = (run.LastMicros - run.FirstMicros) / 1e6;
@@ -106,6 +108,7 @@ internal static class BacklogBenchmark
             busyPlan,
             idlePlan,
             peakRss,
+            peakSplit,
             settings.BacklogRelayed,
             (settings.BacklogRelayed - 1) / relaySeconds);
     }
@@ -168,5 +171,6 @@ internal sealed record BacklogResult(
     string ClaimPlan,
     string IdleClaimPlan,
     long PeakRssBytes,
+    RssSplit PeakRssSplit,
     int Relayed,
     double RelayRate);

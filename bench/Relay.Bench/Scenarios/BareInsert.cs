@@ -48,15 +48,31 @@ internal sealed class BareInsert : IAsyncDisposable
                   size INTEGER NOT NULL, message_id TEXT NOT NULL, attempts INTEGER NOT NULL,
                   next_attempt_at INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)
               """, ct);
+        if (database.Provider == RelayDatabaseProvider.PostgreSql)
+        {
+            // The same scratch table with the queue's statement trigger (pg_notify on insert), to show
+            // what the wake-up notification costs a commit by itself.
+            await database.ExecuteAsync(
+                """
+                CREATE TABLE bench_bare_notify (LIKE bench_bare INCLUDING ALL);
+                CREATE TRIGGER bench_bare_notify AFTER INSERT ON bench_bare_notify
+                    FOR EACH STATEMENT EXECUTE FUNCTION relay_email_queued_notify();
+                """, ct);
+        }
+
         return new BareInsert(database);
     }
 
-    /// <summary>One row, autocommitted.</summary>
-    public async Task InsertOneAsync(EmailRow row, CancellationToken ct)
+    /// <summary>
+    /// One row, autocommitted, into <paramref name="table"/>: the scratch table, its copy with the NOTIFY
+    /// trigger, or relay_email itself (its indexes and trigger, without the client's code).
+    /// </summary>
+    public async Task InsertOneAsync(EmailRow row, CancellationToken ct, string table = "bench_bare")
     {
         if (_postgres is not null)
         {
-            await using var command = _postgres.CreateCommand(InsertSql);
+            await using var command = _postgres.CreateCommand(
+                InsertSql.Replace("INTO bench_bare ", $"INTO {table} ", StringComparison.Ordinal));
             Bind(command.Parameters, row);
             await command.ExecuteNonQueryAsync(ct);
             return;

@@ -18,6 +18,28 @@ internal sealed class BenchContext
 
     public required CancellationToken Cancellation { get; init; }
 
+    /// <summary>Starts counting CPU of the harness, the sink, PostgreSQL and (when given) the node.</summary>
+    public CpuMeter MeasureCpu(NodeProcess? node = null)
+    {
+        var sources = new List<(string, Func<double>)>();
+        if (node is not null)
+        {
+            var nodePid = node.ProcessId;
+            sources.Add(("node", () => CpuMeter.Process(nodePid)));
+        }
+
+        var sinkPid = Sink.ProcessId;
+        sources.Add(("sink", () => CpuMeter.Process(sinkPid)));
+        if (Postgres.PostmasterPid is { } postmaster)
+        {
+            sources.Add(("postgres", () => CpuMeter.ProcessTree(postmaster)));
+        }
+
+        var self = Environment.ProcessId;
+        sources.Add(("harness", () => CpuMeter.Process(self)));
+        return CpuMeter.Start([.. sources]);
+    }
+
     private static readonly Stopwatch Clock = Stopwatch.StartNew();
 
     /// <summary>Progress goes to stderr; stdout carries only the results table.</summary>

@@ -35,13 +35,18 @@ internal static class LatencyBenchmark
         Func<string, CancellationToken, Task> enqueue = (marker, token) =>
             queue.EnqueueAsync(BenchMail.Message(marker), cancellationToken: token);
 
+        // Without notifications (SQLite) the node finds new rows on its 1 s poll: a pause of a random
+        // fraction of that period keeps the samples from locking onto the poll's phase.
+        var (pauseMin, pauseMax, count) = provider == RelayDatabaseProvider.PostgreSql
+            ? (20, 80, settings.LatencySamples)
+            : (20, 1020, Math.Max(10, settings.LatencySamples / 2));
         var warmCount = 20;
         var warm = context.Sink.Track($"{name}warm", warmCount);
-        await MeasureAsync(warm, warmCount, enqueue, ct);
+        await MeasureAsync(warm, warmCount, enqueue, 20, 80, ct);
 
-        var run = context.Sink.Track(name, settings.LatencySamples);
-        BenchContext.Progress($"{database.Label}: {settings.LatencySamples} latency samples");
-        var samples = await MeasureAsync(run, settings.LatencySamples, enqueue, ct);
+        var run = context.Sink.Track(name, count);
+        BenchContext.Progress($"{database.Label}: {count} latency samples");
+        var samples = await MeasureAsync(run, count, enqueue, pauseMin, pauseMax, ct);
         samples.Sort();
         return new LatencyResult(
             database.Label,
@@ -56,6 +61,8 @@ internal static class LatencyBenchmark
         SinkRun run,
         int count,
         Func<string, CancellationToken, Task> enqueue,
+        int pauseMin,
+        int pauseMax,
         CancellationToken ct)
     {
         var samples = new List<double>(count);
@@ -67,7 +74,7 @@ internal static class LatencyBenchmark
             await run.WaitForCountAsync(i + 1, TimeSpan.FromSeconds(30), ct);
             var accepted = run.TimeOf(marker) ?? throw new InvalidOperationException($"no time for {marker}");
             samples.Add((accepted - committed) / 1000.0);
-            await Task.Delay(Random.Shared.Next(20, 80), ct);
+            await Task.Delay(Random.Shared.Next(pauseMin, pauseMax), ct);
         }
 
         return samples;

@@ -31,11 +31,12 @@ internal static class LimitBenchmark
 
             var run = context.Sink.Track(runName, settings.Messages);
             var messages = Prepare(run, settings.Messages);
+            var cpu = context.MeasureCpu();
             var start = BenchContext.NowMicros();
             await SendAllAsync(clients, messages, ct);
             await run.WaitCompleteAsync(TimeSpan.FromMinutes(5), ct);
             var seconds = (run.LastMicros - start) / 1e6;
-            return new LimitResult(connections, settings.Messages, settings.Messages / seconds, seconds);
+            return new LimitResult(connections, settings.Messages, settings.Messages / seconds, seconds, cpu.Stop());
         }
         finally
         {
@@ -68,4 +69,4 @@ internal static class LimitBenchmark
     }
 }
 
-internal sealed record LimitResult(int Connections, int Messages, double Rate, double Seconds);
+internal sealed record LimitResult(int Connections, int Messages, double Rate, double Seconds, CpuUse Cpu);

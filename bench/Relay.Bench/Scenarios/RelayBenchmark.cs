@@ -29,12 +29,18 @@ internal static class RelayBenchmark
         var run = context.Sink.Track(name, settings.Messages);
         var rows = Rows(run, settings.Messages).ToList();
         BenchContext.Progress($"{database.Label}: committing {settings.Messages:N0} rows for the node");
+        var activity = provider == RelayDatabaseProvider.PostgreSql
+            ? await PostgresActivity.StartAsync(database.ConnectionString, ct)
+            : null;
         await database.InsertAsync(rows, ct);
         var committed = BenchContext.NowMicros();
+        var cpu = context.MeasureCpu(node);
         await run.WaitCompleteAsync(TimeSpan.FromMinutes(10), ct);
         var seconds = (run.LastMicros - committed) / 1e6;
+        var cpuUse = cpu.Stop();
         await database.WaitForSentAsync(settings.WarmUp + settings.Messages, TimeSpan.FromMinutes(2), ct);
         var storedSeconds = (BenchContext.NowMicros() - committed) / 1e6;
+        var (commits, walSyncs) = activity is null ? (0L, 0L) : await activity.StopAsync(ct);
 
         return new RelayResult(
             database.Label,
@@ -44,7 +50,10 @@ internal static class RelayBenchmark
             seconds,
             storedSeconds,
             node.PeakRssBytes,
-            run.Duplicates);
+            node.PeakRssSplit,
+            run.Duplicates,
+            cpuUse,
+            activity is null ? null : (commits, walSyncs));
     }
 
     private static IEnumerable<EmailRow> Rows(SinkRun run, int count)
@@ -58,6 +67,8 @@ internal static class RelayBenchmark
 }
 
 /// <param name="StoredSeconds">From the commit until every row was marked sent in the database.</param>
+/// <param name="Postgres">Commits in the queue database and WAL syncs from the commit until all were marked sent
+/// (the harness's own insert and polling included).</param>
 internal sealed record RelayResult(
     string Database,
     int Senders,
@@ -66,4 +77,7 @@ internal sealed record RelayResult(
     double Seconds,
     double StoredSeconds,
     long PeakRssBytes,
-    int Duplicates);
+    RssSplit PeakRssSplit,
+    int Duplicates,
+    CpuUse Cpu,
+    (long Commits, long WalSyncs)? Postgres);
