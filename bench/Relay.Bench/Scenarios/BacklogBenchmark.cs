@@ -160,7 +160,7 @@ internal static class BacklogBenchmark
     }
 }
 
-/// <param name="ClaimMs">Median time of one 200-row claim with every row due (busy node).</param>
+/// <param name="ClaimMs">Median time of one 200-row claim with every row due (busy node), commit included.</param>
 /// <param name="IdleClaimMs">Median time of one claim that finds nothing due (idle poll over scheduled rows).</param>
 internal sealed record BacklogResult(
     int Backlog,
@@ -173,4 +173,33 @@ internal sealed record BacklogResult(
     long PeakRssBytes,
     RssSplit PeakRssSplit,
     int Relayed,
-    double RelayRate);
+    double RelayRate)
+{
+    public PlanCost Claim => PlanCost.Parse(ClaimPlan);
+
+    public PlanCost IdleClaim => PlanCost.Parse(IdleClaimPlan);
+}
+
+/// <summary>
+/// What EXPLAIN ANALYZE says one claim cost inside the server, without the commit: its execution time
+/// and the buffers it touched (the steadiest measure on a shared machine).
+/// </summary>
+internal sealed record PlanCost(double ExecutionMs, long Buffers)
+{
+    public static PlanCost Parse(string plan)
+    {
+        var lines = plan.Split('\n');
+        var buffers = lines.FirstOrDefault(l => l.TrimStart().StartsWith("Buffers:", StringComparison.Ordinal)) ?? "";
+        var total = System.Text.RegularExpressions.Regex.Matches(buffers, @"(hit|read)=(\d+)")
+            .Sum(m => long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var execution = lines.FirstOrDefault(l => l.StartsWith("Execution Time:", StringComparison.Ordinal));
+        var ms = execution is null
+            ? double.NaN
+            : double.Parse(execution["Execution Time:".Length..].Replace("ms", "", StringComparison.Ordinal).Trim(),
+                System.Globalization.CultureInfo.InvariantCulture);
+        return new PlanCost(ms, total);
+    }
+
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ExecutionMs:0.0} ms, {Buffers:N0} buffers");
+}
