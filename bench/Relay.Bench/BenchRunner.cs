@@ -26,7 +26,9 @@ internal static class BenchRunner
             BenchContext.Progress($"warning: a {configuration} build; figures only count from `dotnet run -c Release`");
         }
 
-        var nodeDll = Path.Combine(root, "src", "Relay.Node", "bin", configuration, "net10.0", "Relay.Node.dll");
+        var nodeDll = settings.NodeDll is { } otherNode
+            ? Path.GetFullPath(otherNode)
+            : Path.Combine(root, "src", "Relay.Node", "bin", configuration, "net10.0", "Relay.Node.dll");
         var sinkDll = Path.Combine(root, "tools", "Relay.SmtpSink", "bin", configuration, "net10.0", "Relay.SmtpSink.dll");
         foreach (var dll in new[] { nodeDll, sinkDll })
         {
@@ -99,9 +101,10 @@ internal static class BenchRunner
             report.AppendLine(CultureInfo.InvariantCulture, $"- .NET: {machine.Runtime}, SDK {machine.Sdk}; {configuration} build");
             report.AppendLine(CultureInfo.InvariantCulture, $"- PostgreSQL {postgresVersion}, {postgres.Origin}: {durability}");
             report.AppendLine(CultureInfo.InvariantCulture, $"- SQLite {sqliteVersion} (Microsoft.Data.Sqlite), WAL, file in {Path.GetTempPath()}");
-            report.AppendLine(CultureInfo.InvariantCulture,
-                $"- Sink: tools/Relay.SmtpSink (SmtpServer, Nagle off) as its own process; node: src/Relay.Node as its own process, "
-                + $"K = {k} senders{NodeSettingsText(settings)}");
+            var processes = "- Sink: tools/Relay.SmtpSink (SmtpServer, Nagle off) as its own process; node: src/Relay.Node "
+                + $"as its own process, K = {k} senders{NodeSettingsText(settings)}"
+                + (settings.NodeDll is null ? "" : $"; node binary {nodeDll} (not the repository's build)");
+            report.AppendLine(processes);
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"- Load average (1/5/15 min) at start {machine.LoadAverage}, at end {MachineInfo.LoadNow()} — a shared machine");
             report.AppendLine(CultureInfo.InvariantCulture,

@@ -12,6 +12,7 @@ internal sealed record BenchSettings(
     IReadOnlySet<string> Sections,
     string? ResultsFile,
     IReadOnlyDictionary<string, string> NodeSettings,
+    string? NodeDll,
     string CommandLine)
 {
     public static readonly string[] AllSections = ["limit", "relay", "enqueue", "latency", "memory"];

@@ -47,9 +47,14 @@ var nodeSettings = new Option<string[]>("--node-setting")
     Description = "Extra environment for the node, KEY=VALUE (for example Relay__Smtp__SenderCapacity=32); repeatable.",
 };
 
+var nodeDll = new Option<string?>("--node-dll")
+{
+    Description = "Run this Relay.Node.dll instead of the repository's Release build (to compare a patched node).",
+};
+
 var root = new RootCommand("EmailRelay benchmark: limit, relay throughput, enqueue, latency and memory, side by side.")
 {
-    messages, connections, quick, backlog, samples, enqueueSeconds, batchSize, only, results, nodeSettings,
+    messages, connections, quick, backlog, samples, enqueueSeconds, batchSize, only, results, nodeSettings, nodeDll,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -90,6 +95,7 @@ root.SetAction(async (parse, ct) =>
         Sections: sections,
         ResultsFile: resultsFile.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : resultsFile,
         NodeSettings: environment,
+        NodeDll: parse.GetValue(nodeDll),
         CommandLine: "dotnet run -c Release --project bench/Relay.Bench" + (args.Length == 0 ? "" : " -- " + string.Join(' ', args)));
     return await BenchRunner.RunAsync(settings, ct);
 });
