@@ -41,7 +41,8 @@ internal static class MarkdownReport
                 ? $"batch enqueue (EnqueueManyAsync, {enqueue.BatchSize})"
                 : "single enqueue (EnqueueAsync)";
             Row(table, "3", what, enqueue.Database, enqueue.Threads, null, Rate(enqueue.Rate),
-                $"enqueue/bare-insert cost {enqueue.CostRatio:0.00}×",
+                $"enqueue/bare-insert cost {enqueue.CostRatio:0.00}×"
+                + (enqueue.QueueTableRate is { } queueOnly ? $" ({queueOnly / enqueue.Rate:0.00}× vs the same into relay_email)" : ""),
                 $"bare {(enqueue.Mode == "batch" ? "batch (binary COPY / prepared INSERTs)" : "INSERT + commit")}: {Rate(enqueue.BareRate)}"
                 + (enqueue.BareNotifyRate is { } notify ? $"; bare with the queue's NOTIFY trigger: {Rate(notify)}" : "")
                 + (enqueue.QueueTableRate is { } queueTable ? $"; bare into relay_email itself: {Rate(queueTable)}" : "")

@@ -86,15 +86,18 @@ internal sealed class BareInsert : IAsyncDisposable
         await insert.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>A batch in one transaction: binary COPY on PostgreSQL, a prepared INSERT per row on SQLite.</summary>
-    public async Task InsertBatchAsync(IReadOnlyList<EmailRow> rows, CancellationToken ct)
+    /// <summary>
+    /// A batch in one transaction: binary COPY on PostgreSQL (into <paramref name="table"/>: the scratch table
+    /// or relay_email itself), a prepared INSERT per row on SQLite.
+    /// </summary>
+    public async Task InsertBatchAsync(IReadOnlyList<EmailRow> rows, CancellationToken ct, string table = "bench_bare")
     {
         if (_postgres is not null)
         {
             await using var connection = await _postgres.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await using (var copy = await connection.BeginBinaryImportAsync(
-                             $"COPY bench_bare ({Columns}) FROM STDIN (FORMAT BINARY)", ct))
+                             $"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", ct))
             {
                 foreach (var row in rows)
                 {

@@ -61,18 +61,25 @@ internal static class EnqueueBenchmark
         var batch = settings.BatchSize;
         BenchContext.Progress($"{database.Label}: batch enqueue of {batch}, 1 thread");
         var batchMessages = Enumerable.Range(0, batch).Select(i => messages[i % MessagePool]).ToArray();
-        var batchRates = await CompareAsync(1, batch, duration,
-        [
-            (_, token) =>
-            {
-                var now = BenchContext.NowMillis();
-                return bare.InsertBatchAsync(batchMessages.Select(_ => BenchMail.Row("bare", now, now)).ToList(), token);
-            },
+        Func<int, CancellationToken, Task> BareBatchInto(string table) => (_, token) =>
+        {
+            var now = BenchContext.NowMillis();
+            return bare.InsertBatchAsync(batchMessages.Select(_ => BenchMail.Row("bare", now, now)).ToList(), token, table);
+        };
+        var batchVariants = new List<Func<int, CancellationToken, Task>>
+        {
+            BareBatchInto("bench_bare"),
             (_, token) => queue.EnqueueManyAsync(batchMessages, cancellationToken: token),
-        ], ct);
+        };
+        if (provider == RelayDatabaseProvider.PostgreSql)
+        {
+            batchVariants.Add(BareBatchInto("relay_email"));
+        }
+
+        var batchRates = await CompareAsync(1, batch, duration, batchVariants, ct);
         var serializeRate = SerializationRate(batchMessages, duration / 2);
-        results.Add(new EnqueueResult(
-            database.Label, "batch", 1, batch, batchRates[1], batchRates[0], null, serializeRate));
+        results.Add(new EnqueueResult(database.Label, "batch", 1, batch, batchRates[1], batchRates[0], null, serializeRate,
+            batchRates.Count > 2 ? batchRates[2] : null));
         return results;
     }
 
@@ -151,7 +158,8 @@ internal static class EnqueueBenchmark
 /// <param name="BareRate">The bare-insert floor with the same threads and batch size.</param>
 /// <param name="BareNotifyRate">The bare insert into a table with the queue's NOTIFY trigger (PostgreSQL, single).</param>
 /// <param name="SerializeRate">MimeMessage.WriteTo alone on one thread, in memory (batch).</param>
-/// <param name="QueueTableRate">The bare insert into relay_email itself: its indexes and trigger, no client code.</param>
+/// <param name="QueueTableRate">The bare insert (or COPY, for batches) into relay_email itself: its indexes and
+/// trigger, no client code (PostgreSQL).</param>
 internal sealed record EnqueueResult(
     string Database,
     string Mode,
