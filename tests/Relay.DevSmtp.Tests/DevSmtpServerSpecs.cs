@@ -63,6 +63,28 @@ public sealed class DevSmtpServerSpecs
     }
 
     [Fact]
+    public async Task Should_raise_message_accepted_for_each_message_when_messages_are_not_kept()
+    {
+        await using var server = await TestMail.StartAsync(new DevSmtpOptions { KeepMessages = false });
+        var accepted = new List<ReceivedMessage>();
+        server.MessageAccepted += message =>
+        {
+            lock (accepted)
+            {
+                accepted.Add(message);
+            }
+        };
+        using var client = await TestMail.ConnectAsync(server);
+
+        await client.SendAsync(TestMail.Message("sender@example.com", "a@example.com"));
+        await client.SendAsync(TestMail.Message("sender@example.com", "b@example.com"));
+
+        Assert.Equal(2, accepted.Count);
+        Assert.Equal(["b@example.com"], accepted[1].Recipients);
+        Assert.Contains("Hello from the specs", System.Text.Encoding.ASCII.GetString(accepted[0].Data));
+    }
+
+    [Fact]
     public async Task Should_count_deliveries_per_recipient_when_a_message_is_sent_twice()
     {
         await using var server = await TestMail.StartAsync();

@@ -63,6 +63,17 @@ public sealed class DevSmtpServer : IAsyncDisposable
     /// <summary>How many messages were accepted, kept or not.</summary>
     public int MessageCount => _log.Count;
 
+    /// <summary>
+    /// Raised once per accepted message, after <see cref="MessageCount"/> includes it, on the thread of the
+    /// session that received it (keep handlers short: the client waits for its 250 meanwhile). Raised whether
+    /// messages are kept or not, so a count-only sink can still stamp each message.
+    /// </summary>
+    public event Action<ReceivedMessage>? MessageAccepted
+    {
+        add => _log.Accepted += value;
+        remove => _log.Accepted -= value;
+    }
+
     /// <summary>How many SMTP sessions (TCP connections that reached the greeting stage) were opened.</summary>
     public int SessionCount => Volatile.Read(ref _sessionCount);
 

@@ -1,13 +1,17 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Relay.DevSmtp;
+using Relay.SmtpSink;
 
 // A DevSmtp server as a process, for benchmarks and manual runs. stdout carries only
-// "listening 127.0.0.1:<port>" and "received <n>" lines so scripts can parse it.
-const string Usage = "usage: Relay.SmtpSink [--port N] [--save DIR] [--count-only] [--ignore-stdin]";
+// "listening 127.0.0.1:<port>", "received <n>" and (with --stamp) "accepted <value> <unix-us>"
+// lines so scripts can parse it.
+const string Usage = "usage: Relay.SmtpSink [--port N] [--save DIR] [--count-only] [--ignore-stdin] "
+    + "[--stamp HEADER]";
 
 var options = new DevSmtpOptions();
 var watchStdin = true;
+string? stampHeader = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -26,6 +30,9 @@ for (var i = 0; i < args.Length; i++)
         case "--ignore-stdin":
             // A background job (`cmd &`) gets /dev/null as stdin, which is closed at once.
             watchStdin = false;
+            break;
+        case "--stamp" when i + 1 < args.Length:
+            stampHeader = args[++i];
             break;
         case "--help" or "-h":
             Console.WriteLine(Usage);
@@ -49,10 +56,23 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     stop.Cancel();
 });
 
+await using var output = new SinkOutput();
 await using var server = new DevSmtpServer(options);
+if (stampHeader is not null)
+{
+    // One line per accepted message: the marker header's value ("-" when absent) and the time the
+    // final dot arrived, in Unix microseconds, so a benchmark can time each message end to end.
+    var marker = new MarkerHeader(stampHeader);
+    server.MessageAccepted += message =>
+    {
+        var value = marker.Find(message.Data) ?? "-";
+        var micros = (message.ReceivedAt - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accepted {value} {micros}"));
+    };
+}
+
 await server.StartAsync(stop.Token);
-Console.Out.WriteLine($"listening {server.Host}:{server.Port}");
-Console.Out.Flush();
+output.WriteLine($"listening {server.Host}:{server.Port}");
 
 if (watchStdin)
 {
@@ -70,7 +90,7 @@ try
 {
     while (await ticks.WaitForNextTickAsync(stop.Token))
     {
-        reported = Report(server, reported);
+        reported = Report(server, output, reported);
     }
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -78,16 +98,15 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
     // Ctrl+C, SIGTERM or stdin closed: report the last count and stop.
 }
 
-Report(server, reported);
+Report(server, output, reported);
 return 0;
 
-static int Report(DevSmtpServer server, int reported)
+static int Report(DevSmtpServer server, SinkOutput output, int reported)
 {
     var count = server.MessageCount;
     if (count != reported)
     {
-        Console.Out.WriteLine($"received {count}");
-        Console.Out.Flush();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"received {count}"));
     }
 
     return count;

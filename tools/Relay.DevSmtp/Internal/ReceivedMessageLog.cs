@@ -22,6 +22,9 @@ internal sealed class ReceivedMessageLog
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>Raised after each accepted message counts, on the session's thread.</summary>
+    public event Action<ReceivedMessage>? Accepted;
+
     public IReadOnlyList<ReceivedMessage> Snapshot()
     {
         lock (_gate)
@@ -75,6 +78,7 @@ internal sealed class ReceivedMessageLog
         }
 
         released.ForEach(done => done.TrySetResult());
+        Accepted?.Invoke(message);
     }
 
     public async Task WaitForCountAsync(int count, TimeSpan timeout, CancellationToken cancellationToken)

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Relay.Bench.Infrastructure;
+using Relay.Client;
+using Relay.Shared.Queue;
+
+namespace Relay.Bench.Scenarios;
+
+/// <summary>
+/// Enqueue through Relay.Client's IRelayQueue (single, from 1 and 8 app threads, and batched), each
+/// next to the bare-insert floor with the same threads and batch size, alternating so drift in a
+/// shared machine's load hits both alike. No node runs: rows only accumulate.
+/// </summary>
+internal static class EnqueueBenchmark
+{
+    private const int MessagePool = 64;
+    private const int Rounds = 3;
+
+    public static async Task<List<EnqueueResult>> RunAsync(BenchContext context, RelayDatabaseProvider provider)
+    {
+        var settings = context.Settings;
+        var ct = context.Cancellation;
+        var tag = provider == RelayDatabaseProvider.PostgreSql ? "pg" : "sqlite";
+        var database = await BenchDatabase.CreateAsync(provider, $"enqueue_{tag}", context.Postgres, context.WorkDir, ct);
+        await using var bare = await BareInsert.CreateAsync(database, ct);
+        await using var services = new ServiceCollection()
+            .AddRelayQueue(o =>
+            {
+                o.Provider = provider;
+                o.ConnectionString = database.ConnectionString;
+                o.Source = "bench";
+            })
+            .BuildServiceProvider();
+        var queue = services.GetRequiredService<IRelayQueue>();
+        var messages = Enumerable.Range(0, MessagePool).Select(i => BenchMail.Message($"enq-{i}")).ToArray();
+        var duration = settings.EnqueueDuration;
+        var results = new List<EnqueueResult>();
+
+        Func<int, CancellationToken, Task> BareInto(string table) => (_, token) =>
+            bare.InsertOneAsync(BenchMail.Row("bare", BenchContext.NowMillis(), BenchContext.NowMillis()), token, table);
+        foreach (var threads in new[] { 1, 8 })
+        {
+            BenchContext.Progress($"{database.Label}: single enqueue, {threads} thread(s), {duration.TotalSeconds:0} s each");
+            var variants = new List<Func<int, CancellationToken, Task>>
+            {
+                BareInto("bench_bare"),
+                (i, token) => queue.EnqueueAsync(messages[i % MessagePool], cancellationToken: token),
+            };
+            if (provider == RelayDatabaseProvider.PostgreSql)
+            {
+                variants.Add(BareInto("bench_bare_notify"));
+                variants.Add(BareInto("relay_email"));
+            }
+
+            var rates = await CompareAsync(threads, 1, duration, variants, ct);
+            results.Add(new EnqueueResult(database.Label, "single", threads, 1, rates[1], rates[0],
+                rates.Count > 2 ? rates[2] : null, QueueTableRate: rates.Count > 3 ? rates[3] : null));
+        }
+
+        var batch = settings.BatchSize;
+        BenchContext.Progress($"{database.Label}: batch enqueue of {batch}, 1 thread");
+        var batchMessages = Enumerable.Range(0, batch).Select(i => messages[i % MessagePool]).ToArray();
+        Func<int, CancellationToken, Task> BareBatchInto(string table) => (_, token) =>
+        {
+            var now = BenchContext.NowMillis();
+            return bare.InsertBatchAsync(batchMessages.Select(_ => BenchMail.Row("bare", now, now)).ToList(), token, table);
+        };
+        var batchVariants = new List<Func<int, CancellationToken, Task>>
+        {
+            BareBatchInto("bench_bare"),
+            (_, token) => queue.EnqueueManyAsync(batchMessages, cancellationToken: token),
+        };
+        if (provider == RelayDatabaseProvider.PostgreSql)
+        {
+            batchVariants.Add(BareBatchInto("relay_email"));
+        }
+
+        var batchRates = await CompareAsync(1, batch, duration, batchVariants, ct);
+        var serializeRate = SerializationRate(batchMessages, duration / 2);
+        results.Add(new EnqueueResult(database.Label, "batch", 1, batch, batchRates[1], batchRates[0], null, serializeRate,
+            batchRates.Count > 2 ? batchRates[2] : null));
+        return results;
+    }
+
+    /// <summary>Messages per second MimeKit writes to memory on one thread: the CPU a batch spends before any I/O.</summary>
+    private static double SerializationRate(MimeMessage[] messages, TimeSpan duration)
+    {
+        using var buffer = new MemoryStream();
+        var written = 0L;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < duration)
+        {
+            buffer.SetLength(0);
+            messages[written % messages.Length].WriteTo(FormatOptions.Default, buffer);
+            written++;
+        }
+
+        return written / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Rates of several operations measured in turns (<see cref="Rounds"/> turns of a share of
+    /// <paramref name="duration"/> each), so a change in the shared machine's load hits all of them alike.
+    /// </summary>
+    private static async Task<List<double>> CompareAsync(
+        int threads,
+        int perCall,
+        TimeSpan duration,
+        IReadOnlyList<Func<int, CancellationToken, Task>> operations,
+        CancellationToken ct)
+    {
+        var messages = new double[operations.Count];
+        var seconds = new double[operations.Count];
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var i = 0; i < operations.Count; i++)
+            {
+                var (calls, elapsed) = await RunAsync(threads, duration / Rounds, operations[i], ct);
+                messages[i] += calls * perCall;
+                seconds[i] += elapsed;
+            }
+        }
+
+        return messages.Zip(seconds, (m, s) => m / s).ToList();
+    }
+
+    /// <summary>
+    /// Calls and seconds: <paramref name="threads"/> workers call the operation until the time is up
+    /// (after a short untimed warm-up).
+    /// </summary>
+    private static async Task<(long Calls, double Seconds)> RunAsync(
+        int threads,
+        TimeSpan duration,
+        Func<int, CancellationToken, Task> operation,
+        CancellationToken ct)
+    {
+        await Task.WhenAll(Enumerable.Range(0, threads).Select(t => operation(t, ct)));
+
+        var calls = 0L;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(async () =>
+        {
+            var i = t;
+            while (watch.Elapsed < duration)
+            {
+                await operation(i, ct);
+                Interlocked.Increment(ref calls);
+                i += threads;
+            }
+        }, ct)));
+        watch.Stop();
+        return (calls, watch.Elapsed.TotalSeconds);
+    }
+}
+
+/// <param name="Mode">"single" (one EnqueueAsync per message) or "batch" (EnqueueManyAsync).</param>
+/// <param name="BareRate">The bare-insert floor with the same threads and batch size.</param>
+/// <param name="BareNotifyRate">The bare insert into a table with the queue's NOTIFY trigger (PostgreSQL, single).</param>
+/// <param name="SerializeRate">MimeMessage.WriteTo alone on one thread, in memory (batch).</param>
+/// <param name="QueueTableRate">The bare insert (or COPY, for batches) into relay_email itself: its indexes and
+/// trigger, no client code (PostgreSQL).</param>
+internal sealed record EnqueueResult(
+    string Database,
+    string Mode,
+    int Threads,
+    int BatchSize,
+    double Rate,
+    double BareRate,
+    double? BareNotifyRate = null,
+    double? SerializeRate = null,
+    double? QueueTableRate = null)
+{
+    /// <summary>Cost per message relative to the bare insert: 1.0 is the floor.</summary>
+    public double CostRatio => BareRate / Rate;
+}
