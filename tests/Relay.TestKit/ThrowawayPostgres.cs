@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Relay.TestKit;
 
@@ -33,24 +31,24 @@ public sealed class ThrowawayPostgres
             return new ThrowawayPostgres(configured);
         }
 
-        var bin = FindServerBinaries() ?? throw Unavailable(
+        var bin = PostgresTools.FindServerBinaries() ?? throw Unavailable(
             "no PostgreSQL server binaries were found under /usr/lib/postgresql/*/bin");
         var asRoot = Environment.UserName == "root";
         var dataDir = Path.Combine(Path.GetTempPath(), $"relay-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDir);
         if (asRoot)
         {
-            Run("chown", ["postgres:postgres", dataDir], asPostgres: false);
+            PostgresTools.Run("chown", ["postgres:postgres", dataDir], asPostgres: false);
         }
 
-        Run("chmod", ["700", dataDir], asPostgres: asRoot);
-        Run(Path.Combine(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+        PostgresTools.Run("chmod", ["700", dataDir], asPostgres: asRoot);
+        PostgresTools.Run(Path.Combine(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
             asPostgres: asRoot);
 
-        var port = FreePort();
+        var port = PostgresTools.FreePort();
         var options = $"-p {port} -k {dataDir} -c listen_addresses=127.0.0.1 -c fsync=off "
             + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
-        Run(Path.Combine(bin, "pg_ctl"), ["-D", dataDir, "-w", "-l", Path.Combine(dataDir, "server.log"),
+        PostgresTools.Run(Path.Combine(bin, "pg_ctl"), ["-D", dataDir, "-w", "-l", Path.Combine(dataDir, "server.log"),
             "-o", options, "start"], asPostgres: asRoot);
 
         StopWhenThisProcessExits(bin, dataDir, asRoot);
@@ -78,59 +76,6 @@ public sealed class ThrowawayPostgres
         }
 
         Process.Start(watchdog)?.Dispose();
-    }
-
-    private static string? FindServerBinaries()
-    {
-        const string root = "/usr/lib/postgresql";
-        if (!Directory.Exists(root))
-        {
-            return null;
-        }
-
-        return Directory.GetDirectories(root)
-            .Select(version => Path.Combine(version, "bin"))
-            .Where(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl")))
-            .OrderByDescending(bin => bin, StringComparer.Ordinal)
-            .FirstOrDefault();
-    }
-
-    private static void Run(string file, IReadOnlyList<string> arguments, bool asPostgres)
-    {
-        var start = new ProcessStartInfo(asPostgres ? "runuser" : file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (asPostgres)
-        {
-            foreach (var argument in new[] { "-u", "postgres", "--", file })
-            {
-                start.ArgumentList.Add(argument);
-            }
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw Unavailable($"could not start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw Unavailable($"{Path.GetFileName(file)} exited with {process.ExitCode}: {stderr}{stdout.Result}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static InvalidOperationException Unavailable(string why) =>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
+using Relay.TestKit;
 
 namespace Relay.Bench.Infrastructure;
 
@@ -56,7 +55,7 @@ internal sealed class BenchPostgres : IAsyncDisposable
             return new BenchPostgres(configured, null, null, false);
         }
 
-        var bin = FindServerBinaries() ?? throw new InvalidOperationException(
+        var bin = PostgresTools.FindServerBinaries() ?? throw new InvalidOperationException(
             "No PostgreSQL server binaries under /usr/lib/postgresql/*/bin: install postgresql-15 "
             + $"(apt-get install -y postgresql-15) or set {EnvironmentVariable} to a connection string of a "
             + "role allowed to CREATE DATABASE.");
@@ -65,18 +64,18 @@ internal sealed class BenchPostgres : IAsyncDisposable
         Directory.CreateDirectory(dataDir);
         if (asRoot)
         {
-            Run("chown", ["postgres:postgres", dataDir], asPostgres: false);
+            PostgresTools.Run("chown", ["postgres:postgres", dataDir], asPostgres: false);
         }
 
-        Run("chmod", ["700", dataDir], asPostgres: asRoot);
-        Run(Path.Combine(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+        PostgresTools.Run("chmod", ["700", dataDir], asPostgres: asRoot);
+        PostgresTools.Run(Path.Combine(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
             asPostgres: asRoot);
 
         // Durability stays on: commit cost is part of what is measured. Only connections and the
         // listen address differ from initdb's defaults.
-        var port = FreePort();
+        var port = PostgresTools.FreePort();
         var options = $"-p {port} -k {dataDir} -c listen_addresses=127.0.0.1 -c max_connections=200";
-        Run(Path.Combine(bin, "pg_ctl"), ["-D", dataDir, "-w", "-l", Path.Combine(dataDir, "server.log"),
+        PostgresTools.Run(Path.Combine(bin, "pg_ctl"), ["-D", dataDir, "-w", "-l", Path.Combine(dataDir, "server.log"),
             "-o", options, "start"], asPostgres: asRoot);
 
         var server = new BenchPostgres(
@@ -140,66 +139,12 @@ internal sealed class BenchPostgres : IAsyncDisposable
         try
         {
             NpgsqlConnection.ClearAllPools();
-            Run(Path.Combine(_bin, "pg_ctl"), ["-D", _dataDir, "-m", "fast", "stop"], asPostgres: _asRoot);
+            PostgresTools.Run(Path.Combine(_bin, "pg_ctl"), ["-D", _dataDir, "-m", "fast", "stop"], asPostgres: _asRoot);
             Directory.Delete(_dataDir, recursive: true);
         }
         catch (Exception error) when (error is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"bench: could not stop or delete the throwaway PostgreSQL in {_dataDir}: {error.Message}");
         }
-    }
-
-    private static string? FindServerBinaries()
-    {
-        const string root = "/usr/lib/postgresql";
-        if (!Directory.Exists(root))
-        {
-            return null;
-        }
-
-        return Directory.GetDirectories(root)
-            .Select(version => Path.Combine(version, "bin"))
-            .Where(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl")))
-            .OrderByDescending(bin => bin, StringComparer.Ordinal)
-            .FirstOrDefault();
-    }
-
-    private static void Run(string file, IReadOnlyList<string> arguments, bool asPostgres)
-    {
-        var start = new ProcessStartInfo(asPostgres ? "runuser" : file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (asPostgres)
-        {
-            foreach (var argument in new[] { "-u", "postgres", "--", file })
-            {
-                start.ArgumentList.Add(argument);
-            }
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"{Path.GetFileName(file)} exited with {process.ExitCode}: {stderr}{stdout.Result}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
