@@ -42,7 +42,9 @@ public sealed class ThrowawayPostgres
         }
 
         PostgresTools.Run("chmod", ["700", dataDir], asPostgres: asRoot);
-        PostgresTools.Run(Path.Combine(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+        PostgresTools.Run(
+            Path.Combine(bin, "initdb"),
+            ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
             asPostgres: asRoot);
 
         var port = PostgresTools.FreePort();
