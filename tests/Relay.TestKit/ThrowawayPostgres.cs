@@ -31,7 +31,20 @@ public sealed class ThrowawayPostgres
             return new ThrowawayPostgres(configured);
         }
 
-        var bin = PostgresTools.FindServerBinaries() ?? throw Unavailable(
+        try
+        {
+            return StartThrowaway();
+        }
+        catch (Exception error) when (error is InvalidOperationException or IOException
+            or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
+        {
+            throw Unavailable(error.Message);
+        }
+    }
+
+    private static ThrowawayPostgres StartThrowaway()
+    {
+        var bin = PostgresTools.FindServerBinaries() ?? throw new InvalidOperationException(
             "no PostgreSQL server binaries were found under /usr/lib/postgresql/*/bin");
         var asRoot = Environment.UserName == "root";
         var dataDir = Path.Combine(Path.GetTempPath(), $"relay-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
