@@ -29,7 +29,14 @@ internal static class BenchRunner
         var nodeDll = settings.NodeDll is { } otherNode
             ? Path.GetFullPath(otherNode)
             : Path.Combine(root, "src", "Relay.Node", "bin", configuration, "net10.0", "Relay.Node.dll");
-        var sinkDll = Path.Combine(root, "tools", "Relay.SmtpSink", "bin", configuration, "net10.0", "Relay.SmtpSink.dll");
+        var sinkDll = Path.Combine(
+            root,
+            "tools",
+            "Relay.SmtpSink",
+            "bin",
+            configuration,
+            "net10.0",
+            "Relay.SmtpSink.dll");
         foreach (var dll in new[] { nodeDll, sinkDll })
         {
             if (!File.Exists(dll))
@@ -60,12 +67,14 @@ internal static class BenchRunner
 
         var results = new BenchResults();
         var k = settings.Connections;
-        await Section(results, "limit", settings, () => Add(results.Limits, LimitBenchmark.RunAsync(context, k, $"limit{k}a")));
+        await Section(results, "limit", settings, () =>
+            Add(results.Limits, LimitBenchmark.RunAsync(context, k, $"limit{k}a")));
         await Section(results, "relay", settings, () =>
             Add(results.Relays, RelayBenchmark.RunAsync(context, RelayDatabaseProvider.PostgreSql, k)));
         await Section(results, "relay", settings, () =>
             Add(results.Relays, RelayBenchmark.RunAsync(context, RelayDatabaseProvider.Sqlite, k)));
-        await Section(results, "limit", settings, () => Add(results.Limits, LimitBenchmark.RunAsync(context, k, $"limit{k}b")));
+        await Section(results, "limit", settings, () =>
+            Add(results.Limits, LimitBenchmark.RunAsync(context, k, $"limit{k}b")));
         await Section(results, "enqueue", settings, async () =>
             results.Enqueues.AddRange(await EnqueueBenchmark.RunAsync(context, RelayDatabaseProvider.PostgreSql)));
         await Section(results, "enqueue", settings, async () =>
@@ -76,7 +85,8 @@ internal static class BenchRunner
             Add(results.Latencies, LatencyBenchmark.RunAsync(context, RelayDatabaseProvider.Sqlite)));
         foreach (var backlog in new[] { settings.SmallBacklog, settings.Backlog }.Distinct())
         {
-            await Section(results, "memory", settings, () => Add(results.Backlogs, BacklogBenchmark.RunAsync(context, backlog)));
+            await Section(results, "memory", settings, () =>
+                Add(results.Backlogs, BacklogBenchmark.RunAsync(context, backlog)));
         }
 
         clock.Stop();
@@ -95,18 +105,31 @@ internal static class BenchRunner
             var report = new StringBuilder();
             report.AppendLine(CultureInfo.InvariantCulture, $"## Run of {started:yyyy-MM-dd HH:mm} UTC");
             report.AppendLine();
-            report.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{settings.CommandLine}` (took {clock.Elapsed:m\\:ss})");
-            report.AppendLine(CultureInfo.InvariantCulture,
-                $"- Machine: {machine.Cores} cores ({machine.Cpu}), {machine.Memory}, {machine.Os}, Linux {machine.Kernel}");
-            report.AppendLine(CultureInfo.InvariantCulture, $"- .NET: {machine.Runtime}, SDK {machine.Sdk}; {configuration} build");
-            report.AppendLine(CultureInfo.InvariantCulture, $"- PostgreSQL {postgresVersion}, {postgres.Origin}: {durability}");
-            report.AppendLine(CultureInfo.InvariantCulture, $"- SQLite {sqliteVersion} (Microsoft.Data.Sqlite), WAL, file in {Path.GetTempPath()}");
-            var processes = "- Sink: tools/Relay.SmtpSink (SmtpServer, Nagle off) as its own process; node: src/Relay.Node "
+            report.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"- Command: `{settings.CommandLine}` (took {clock.Elapsed:m\\:ss})");
+            report.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"- Machine: {machine.Cores} cores ({machine.Cpu}), {machine.Memory}, "
+                + $"{machine.Os}, Linux {machine.Kernel}");
+            report.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"- .NET: {machine.Runtime}, SDK {machine.Sdk}; {configuration} build");
+            report.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"- PostgreSQL {postgresVersion}, {postgres.Origin}: {durability}");
+            report.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"- SQLite {sqliteVersion} (Microsoft.Data.Sqlite), WAL, file in {Path.GetTempPath()}");
+            var processes = "- Sink: tools/Relay.SmtpSink (SmtpServer, Nagle off) as its own process; "
+                + "node: src/Relay.Node "
                 + $"as its own process, K = {k} senders{NodeSettingsText(settings)}"
                 + (settings.NodeDll is null ? "" : $"; node binary {nodeDll} (not the repository's build)");
             report.AppendLine(processes);
-            report.AppendLine(CultureInfo.InvariantCulture,
-                $"- Load average (1/5/15 min) at start {machine.LoadAverage}, at end {MachineInfo.LoadNow()} — a shared machine");
+            report.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"- Load average (1/5/15 min) at start {machine.LoadAverage}, "
+                + $"at end {MachineInfo.LoadNow()} — a shared machine");
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"- Message: {BenchMail.ApproximateSize:N0} bytes of MIME, one recipient");
             report.AppendLine();

@@ -60,7 +60,8 @@ root.SetAction(async (parse, ct) =>
 {
     var isQuick = parse.GetValue(quick);
     var sections = parse.GetValue(only) is { Length: > 0 } chosen
-        ? chosen.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.OrdinalIgnoreCase)
+        ? chosen.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase)
         : BenchSettings.AllSections.ToHashSet(StringComparer.OrdinalIgnoreCase);
     var unknown = sections.Except(BenchSettings.AllSections, StringComparer.OrdinalIgnoreCase).ToList();
     if (unknown.Count > 0)
@@ -96,7 +97,8 @@ root.SetAction(async (parse, ct) =>
         ResultsFile: resultsFile.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : resultsFile,
         NodeSettings: environment,
         NodeDll: parse.GetValue(nodeDll),
-        CommandLine: "dotnet run -c Release --project bench/Relay.Bench" + (args.Length == 0 ? "" : " -- " + string.Join(' ', args)));
+        CommandLine: "dotnet run -c Release --project bench/Relay.Bench"
+            + (args.Length == 0 ? "" : " -- " + string.Join(' ', args)));
     return await BenchRunner.RunAsync(settings, ct);
 });
 

@@ -35,7 +35,9 @@ internal sealed class BenchPostgres : IAsyncDisposable
             var file = _dataDir is null ? null : Path.Combine(_dataDir, "postmaster.pid");
             try
             {
-                return file is null ? null : int.Parse(File.ReadLines(file).First(), System.Globalization.CultureInfo.InvariantCulture);
+                return file is null
+                    ? null
+                    : int.Parse(File.ReadLines(file).First(), System.Globalization.CultureInfo.InvariantCulture);
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException)
             {
@@ -139,12 +141,16 @@ internal sealed class BenchPostgres : IAsyncDisposable
         try
         {
             NpgsqlConnection.ClearAllPools();
-            PostgresTools.Run(Path.Combine(_bin, "pg_ctl"), ["-D", _dataDir, "-m", "fast", "stop"], asPostgres: _asRoot);
+            PostgresTools.Run(
+                Path.Combine(_bin, "pg_ctl"),
+                ["-D", _dataDir, "-m", "fast", "stop"],
+                asPostgres: _asRoot);
             Directory.Delete(_dataDir, recursive: true);
         }
         catch (Exception error) when (error is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"bench: could not stop or delete the throwaway PostgreSQL in {_dataDir}: {error.Message}");
+            Console.Error.WriteLine(
+                $"bench: could not stop or delete the throwaway PostgreSQL in {_dataDir}: {error.Message}");
         }
     }
 }

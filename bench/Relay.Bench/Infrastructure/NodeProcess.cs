@@ -83,7 +83,10 @@ internal sealed class NodeProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the relay node");
-        return new NodeProcess(process, $"http://127.0.0.1:{healthPort}/health/ready", Path.Combine(workDir, $"{name}.log"));
+        return new NodeProcess(
+            process,
+            $"http://127.0.0.1:{healthPort}/health/ready",
+            Path.Combine(workDir, $"{name}.log"));
     }
 
     /// <summary>Waits until /health/ready answers 200: database reachable and an SMTP connection open.</summary>

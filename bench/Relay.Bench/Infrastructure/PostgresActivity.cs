@@ -33,7 +33,10 @@ internal sealed class PostgresActivity
         return (now.Commits - _start.Commits, now.WalSyncs - _start.WalSyncs);
     }
 
-    private static async Task<(long Commits, long WalSyncs)> ReadAsync(string connectionString, string database, CancellationToken ct)
+    private static async Task<(long Commits, long WalSyncs)> ReadAsync(
+        string connectionString,
+        string database,
+        CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);

@@ -18,20 +18,36 @@ internal static class MarkdownReport
         table.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var (limit, i) in results.Limits.Select((l, i) => (l, i)))
         {
-            Row(table, "1", $"limit: MailKit → sink (run {i + 1} of {results.Limits.Count})", "none", limit.Connections,
-                limit.Messages, Rate(limit.Rate), "", $"{limit.Seconds:0.00} s; {limit.Cpu.PerMessage(limit.Messages)}");
+            Row(
+                table,
+                "1",
+                $"limit: MailKit → sink (run {i + 1} of {results.Limits.Count})",
+                "none",
+                limit.Connections,
+                limit.Messages,
+                Rate(limit.Rate),
+                "",
+                $"{limit.Seconds:0.00} s; {limit.Cpu.PerMessage(limit.Messages)}");
         }
 
         foreach (var relay in results.Relays)
         {
             var ratio = results.LimitRate is { } ceiling ? $"relay/limit {relay.Rate / ceiling:0.00}" : "";
-            Row(table, "2", "relay throughput (commit → last acceptance)", relay.Database, relay.Senders, relay.Messages,
-                Rate(relay.Rate), ratio,
+            Row(
+                table,
+                "2",
+                "relay throughput (commit → last acceptance)",
+                relay.Database,
+                relay.Senders,
+                relay.Messages,
+                Rate(relay.Rate),
+                ratio,
                 $"{relay.Seconds:0.00} s; all marked sent after {relay.StoredSeconds:0.00} s; "
                 + $"node peak RSS {Mb(relay.PeakRssBytes)} ({relay.PeakRssSplit}); duplicates {relay.Duplicates}; "
                 + relay.Cpu.PerMessage(relay.Messages)
                 + (relay.Postgres is { } pg
-                    ? $"; {pg.Commits:N0} commits, {pg.WalSyncs:N0} WAL syncs ({(double)relay.Messages / Math.Max(1, pg.Commits):0.0} msg per commit)"
+                    ? $"; {pg.Commits:N0} commits, {pg.WalSyncs:N0} WAL syncs "
+                        + $"({(double)relay.Messages / Math.Max(1, pg.Commits):0.0} msg per commit)"
                     : ""));
         }
 
@@ -40,12 +56,26 @@ internal static class MarkdownReport
             var what = enqueue.Mode == "batch"
                 ? $"batch enqueue (EnqueueManyAsync, {enqueue.BatchSize})"
                 : "single enqueue (EnqueueAsync)";
-            Row(table, "3", what, enqueue.Database, enqueue.Threads, null, Rate(enqueue.Rate),
+            Row(
+                table,
+                "3",
+                what,
+                enqueue.Database,
+                enqueue.Threads,
+                null,
+                Rate(enqueue.Rate),
                 $"enqueue/bare-insert cost {enqueue.CostRatio:0.00}×"
-                + (enqueue.QueueTableRate is { } queueOnly ? $" ({queueOnly / enqueue.Rate:0.00}× vs the same into relay_email)" : ""),
-                $"bare {(enqueue.Mode == "batch" ? "batch (binary COPY / prepared INSERTs)" : "INSERT + commit")}: {Rate(enqueue.BareRate)}"
-                + (enqueue.BareNotifyRate is { } notify ? $"; bare with the queue's NOTIFY trigger: {Rate(notify)}" : "")
-                + (enqueue.QueueTableRate is { } queueTable ? $"; bare into relay_email itself: {Rate(queueTable)}" : "")
+                + (enqueue.QueueTableRate is { } queueOnly
+                    ? $" ({queueOnly / enqueue.Rate:0.00}× vs the same into relay_email)"
+                    : ""),
+                $"bare {(enqueue.Mode == "batch" ? "batch (binary COPY / prepared INSERTs)" : "INSERT + commit")}: "
+                + $"{Rate(enqueue.BareRate)}"
+                + (enqueue.BareNotifyRate is { } notify
+                    ? $"; bare with the queue's NOTIFY trigger: {Rate(notify)}"
+                    : "")
+                + (enqueue.QueueTableRate is { } queueTable
+                    ? $"; bare into relay_email itself: {Rate(queueTable)}"
+                    : "")
                 + (enqueue.SerializeRate is { } serialize ? $"; MimeMessage.WriteTo alone: {Rate(serialize)}" : ""));
         }
 
@@ -58,11 +88,18 @@ internal static class MarkdownReport
 
         foreach (var backlog in results.Backlogs)
         {
-            Row(table, "5", $"memory, backlog {backlog.Backlog:N0} queued", "PostgreSQL", settings.Connections,
-                backlog.Relayed, $"node peak RSS {Mb(backlog.PeakRssBytes)} ({backlog.PeakRssSplit})",
+            Row(
+                table,
+                "5",
+                $"memory, backlog {backlog.Backlog:N0} queued",
+                "PostgreSQL",
+                settings.Connections,
+                backlog.Relayed,
+                $"node peak RSS {Mb(backlog.PeakRssBytes)} ({backlog.PeakRssSplit})",
                 $"claim of 200: {backlog.Claim} in the server, {backlog.ClaimMs:0.0} ms with commit",
                 $"claim with nothing due (backlog scheduled later): {backlog.IdleClaim}, {backlog.IdleClaimMs:0.0} ms; "
-                + $"relayed {backlog.Relayed:N0} at {Rate(backlog.RelayRate)}; load {backlog.LoadSeconds:0.0} s ({backlog.TableSize})");
+                + $"relayed {backlog.Relayed:N0} at {Rate(backlog.RelayRate)}; "
+                + $"load {backlog.LoadSeconds:0.0} s ({backlog.TableSize})");
         }
 
         return table.ToString();
@@ -89,7 +126,8 @@ internal static class MarkdownReport
 
         foreach (var single in results.Enqueues.Where(e => e.Database == "PostgreSQL" && e.Mode == "single"))
         {
-            checks.Add(($"single enqueue ({single.Threads} thread{(single.Threads == 1 ? "" : "s")}) within 1.3× of the bare insert",
+            checks.Add(($"single enqueue ({single.Threads} thread{(single.Threads == 1 ? "" : "s")}) "
+                + "within 1.3× of the bare insert",
                 Mark(single.CostRatio <= 1.3),
                 $"{single.CostRatio:0.00}× ({Rate(single.Rate)} vs {Rate(single.BareRate)})"));
         }
@@ -107,7 +145,9 @@ internal static class MarkdownReport
             latency is null ? "not measured" : Mark(latency.P99Ms < 250),
             latency is null ? "" : $"{latency.P99Ms:0.0} ms"));
 
-        var rss = results.Backlogs.Select(b => b.PeakRssBytes).Concat(results.Relays.Select(r => r.PeakRssBytes)).ToList();
+        var rss = results.Backlogs.Select(b => b.PeakRssBytes)
+            .Concat(results.Relays.Select(r => r.PeakRssBytes))
+            .ToList();
         checks.Add(("node RSS under 150 MB",
             rss.Count == 0 ? "not measured" : Mark(rss.Max() / 1e6 < MaxRssMb),
             rss.Count == 0 ? "" : $"highest peak {Mb(rss.Max())}"));
@@ -116,15 +156,19 @@ internal static class MarkdownReport
             var small = results.Backlogs.MinBy(b => b.Backlog)!;
             var large = results.Backlogs.MaxBy(b => b.Backlog)!;
             var growth = (double)large.PeakRssBytes / small.PeakRssBytes - 1;
-            checks.Add(($"node RSS the same at {large.Backlog:N0} queued as at {small.Backlog:N0} (within {SameRssTolerance:P0})",
+            checks.Add(($"node RSS the same at {large.Backlog:N0} queued as at {small.Backlog:N0} "
+                + $"(within {SameRssTolerance:P0})",
                 Mark(Math.Abs(growth) <= SameRssTolerance),
                 $"{Mb(large.PeakRssBytes)} vs {Mb(small.PeakRssBytes)} ({growth:+0%;-0%})"));
-            checks.Add(($"claim cost independent of backlog, rows due: buffers at {large.Backlog:N0} ≤ {SameClaimTolerance}× at {small.Backlog:N0}",
+            checks.Add(("claim cost independent of backlog, rows due: "
+                + $"buffers at {large.Backlog:N0} ≤ {SameClaimTolerance}× at {small.Backlog:N0}",
                 Mark(large.Claim.Buffers <= SameClaimTolerance * small.Claim.Buffers),
                 $"{large.Claim} vs {small.Claim}; with commit {large.ClaimMs:0.0} vs {small.ClaimMs:0.0} ms"));
-            checks.Add(($"claim cost independent of backlog, nothing due: buffers at {large.Backlog:N0} ≤ {SameClaimTolerance}× at {small.Backlog:N0}",
+            checks.Add(("claim cost independent of backlog, nothing due: "
+                + $"buffers at {large.Backlog:N0} ≤ {SameClaimTolerance}× at {small.Backlog:N0}",
                 Mark(large.IdleClaim.Buffers <= SameClaimTolerance * small.IdleClaim.Buffers),
-                $"{large.IdleClaim} vs {small.IdleClaim}; with commit {large.IdleClaimMs:0.0} vs {small.IdleClaimMs:0.0} ms"));
+                $"{large.IdleClaim} vs {small.IdleClaim}; "
+                + $"with commit {large.IdleClaimMs:0.0} vs {small.IdleClaimMs:0.0} ms"));
         }
         else
         {
@@ -177,6 +221,9 @@ internal static class MarkdownReport
         string result,
         string ratio,
         string notes) =>
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {number} | {measure} | {database} | {threads} | {(messages is { } m ? m.ToString("N0", CultureInfo.InvariantCulture) : "timed")} | {result} | {ratio} | {notes} |"));
+        table.AppendLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"| {number} | {measure} | {database} | {threads} | "
+            + $"{(messages is { } m ? m.ToString("N0", CultureInfo.InvariantCulture) : "timed")} | "
+            + $"{result} | {ratio} | {notes} |"));
 }

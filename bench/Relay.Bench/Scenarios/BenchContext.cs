@@ -46,7 +46,8 @@ internal sealed class BenchContext
     public static void Progress(string line) =>
         Console.Error.WriteLine($"[{Clock.Elapsed:mm\\:ss}] {line}");
 
-    public static long NowMicros() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+    public static long NowMicros() =>
+        (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
     public static long NowMillis() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

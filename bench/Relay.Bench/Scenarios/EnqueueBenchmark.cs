@@ -22,7 +22,12 @@ internal static class EnqueueBenchmark
         var settings = context.Settings;
         var ct = context.Cancellation;
         var tag = provider == RelayDatabaseProvider.PostgreSql ? "pg" : "sqlite";
-        var database = await BenchDatabase.CreateAsync(provider, $"enqueue_{tag}", context.Postgres, context.WorkDir, ct);
+        var database = await BenchDatabase.CreateAsync(
+            provider,
+            $"enqueue_{tag}",
+            context.Postgres,
+            context.WorkDir,
+            ct);
         await using var bare = await BareInsert.CreateAsync(database, ct);
         await using var services = new ServiceCollection()
             .AddRelayQueue(o =>
@@ -38,10 +43,14 @@ internal static class EnqueueBenchmark
         var results = new List<EnqueueResult>();
 
         Func<int, CancellationToken, Task> BareInto(string table) => (_, token) =>
-            bare.InsertOneAsync(BenchMail.Row("bare", BenchContext.NowMillis(), BenchContext.NowMillis()), token, table);
+            bare.InsertOneAsync(
+                BenchMail.Row("bare", BenchContext.NowMillis(), BenchContext.NowMillis()),
+                token,
+                table);
         foreach (var threads in new[] { 1, 8 })
         {
-            BenchContext.Progress($"{database.Label}: single enqueue, {threads} thread(s), {duration.TotalSeconds:0} s each");
+            BenchContext.Progress(
+                $"{database.Label}: single enqueue, {threads} thread(s), {duration.TotalSeconds:0} s each");
             var variants = new List<Func<int, CancellationToken, Task>>
             {
                 BareInto("bench_bare"),
@@ -64,7 +73,10 @@ internal static class EnqueueBenchmark
         Func<int, CancellationToken, Task> BareBatchInto(string table) => (_, token) =>
         {
             var now = BenchContext.NowMillis();
-            return bare.InsertBatchAsync(batchMessages.Select(_ => BenchMail.Row("bare", now, now)).ToList(), token, table);
+            return bare.InsertBatchAsync(
+                batchMessages.Select(_ => BenchMail.Row("bare", now, now)).ToList(),
+                token,
+                table);
         };
         var batchVariants = new List<Func<int, CancellationToken, Task>>
         {
@@ -78,12 +90,22 @@ internal static class EnqueueBenchmark
 
         var batchRates = await CompareAsync(1, batch, duration, batchVariants, ct);
         var serializeRate = SerializationRate(batchMessages, duration / 2);
-        results.Add(new EnqueueResult(database.Label, "batch", 1, batch, batchRates[1], batchRates[0], null, serializeRate,
+        results.Add(new EnqueueResult(
+            database.Label,
+            "batch",
+            1,
+            batch,
+            batchRates[1],
+            batchRates[0],
+            null,
+            serializeRate,
             batchRates.Count > 2 ? batchRates[2] : null));
         return results;
     }
 
-    /// <summary>Messages per second MimeKit writes to memory on one thread: the CPU a batch spends before any I/O.</summary>
+    /// <summary>
+    /// Messages per second MimeKit writes to memory on one thread: the CPU a batch spends before any I/O.
+    /// </summary>
     private static double SerializationRate(MimeMessage[] messages, TimeSpan duration)
     {
         using var buffer = new MemoryStream();
@@ -156,7 +178,8 @@ internal static class EnqueueBenchmark
 
 /// <param name="Mode">"single" (one EnqueueAsync per message) or "batch" (EnqueueManyAsync).</param>
 /// <param name="BareRate">The bare-insert floor with the same threads and batch size.</param>
-/// <param name="BareNotifyRate">The bare insert into a table with the queue's NOTIFY trigger (PostgreSQL, single).</param>
+/// <param name="BareNotifyRate">The bare insert into a table with the queue's NOTIFY trigger
+/// (PostgreSQL, single).</param>
 /// <param name="SerializeRate">MimeMessage.WriteTo alone on one thread, in memory (batch).</param>
 /// <param name="QueueTableRate">The bare insert (or COPY, for batches) into relay_email itself: its indexes and
 /// trigger, no client code (PostgreSQL).</param>
