@@ -11,6 +11,9 @@ internal static class Migrations
         new(1, "queue, attempt history, claim and prune indexes", V1Sqlite, V1PostgreSql),
     ];
 
+    // LIMITATION: the statement trigger notifies from every inserting transaction; PostgreSQL commits
+    // notifying transactions one at a time, which halves concurrent enqueue throughput
+    // (bench/RESULTS.md). A coalesced notification after commit would need a client-side signal.
     // Claims walk ix_relay_email_ready in (priority, due time) order, so their cost does not grow
     // with the backlog; the partial predicates must match the claim query's text exactly.
     private const string V1PostgreSql = """
