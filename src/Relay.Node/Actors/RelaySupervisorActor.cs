@@ -43,11 +43,7 @@ internal sealed class RelaySupervisorActor : ReceiveActor
             localOnlyDecider: _ => Directive.Restart);
 
     /// <summary>Inside the sender pool: restart the one sender that failed, never the whole pool.</summary>
-    public static SupervisorStrategy SenderStrategy { get; } =
-        new OneForOneStrategy(
-            maxNrOfRetries: -1,
-            withinTimeRange: Timeout.InfiniteTimeSpan,
-            localOnlyDecider: _ => Directive.Restart);
+    public static SupervisorStrategy SenderStrategy => ChildStrategy;
 
     protected override SupervisorStrategy SupervisorStrategy() => ChildStrategy;
 

@@ -242,13 +242,7 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         var row = TestEmails.Build();
         await TestEmails.InsertAsync(database, [row]);
 
-        await using var node = await RelayNodeHost.StartAsync(database, smtp, s =>
-        {
-            s["Relay:Smtp:Security"] = "StartTls";
-            s["Relay:Smtp:AcceptAnyCertificate"] = "true";
-            s["Relay:Smtp:Username"] = "relay";
-            s["Relay:Smtp:Password"] = "s3cret-pass";
-        });
+        await using var node = await RelayNodeHost.StartAsync(database, smtp, StartTlsWithAuth("s3cret-pass"));
 
         await AwaitStatusAsync(database, row.Id, EmailStatus.Sent);
         Assert.Equal(1, smtp.MessageCount);
@@ -269,13 +263,7 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         var row = TestEmails.Build();
         await TestEmails.InsertAsync(database, [row]);
 
-        await using var node = await RelayNodeHost.StartAsync(database, smtp, s =>
-        {
-            s["Relay:Smtp:Security"] = "StartTls";
-            s["Relay:Smtp:AcceptAnyCertificate"] = "true";
-            s["Relay:Smtp:Username"] = "relay";
-            s["Relay:Smtp:Password"] = "wrong";
-        });
+        await using var node = await RelayNodeHost.StartAsync(database, smtp, StartTlsWithAuth("wrong"));
 
         await AwaitAssertAsync(() => Assert.True(smtp.SessionCount >= 3, "the sender keeps retrying"), Patience);
         var stored = await QueueAssertions.RowAsync(database, row.Id);
@@ -446,6 +434,14 @@ public sealed class DeliverySpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("expired", failed.LastError);
         Assert.Equal(0, smtp.MessageCount);
     }
+
+    private static Action<Dictionary<string, string?>> StartTlsWithAuth(string password) => settings =>
+    {
+        settings["Relay:Smtp:Security"] = "StartTls";
+        settings["Relay:Smtp:AcceptAnyCertificate"] = "true";
+        settings["Relay:Smtp:Username"] = "relay";
+        settings["Relay:Smtp:Password"] = password;
+    };
 
     private static void SlowRetry(Dictionary<string, string?> settings)
     {
