@@ -40,6 +40,10 @@ public sealed class RelaySupervisorActorSpecs : Akka.TestKit.Xunit2.TestKit
         var actors = await supervisor.Ask<NodeActors>(GetNodeActors.Instance);
         var routees = (await actors.Senders.Ask<Routees>(GetRoutees.Instance)).Members
             .Select(r => ((ActorRefRoutee)r).Actor).ToList();
+
+        // A routee told to deliver before its first connection opened hands the email back, so the
+        // test waits for both connections the way the poller waits for SenderReady.
+        await AwaitAssertAsync(async () => Assert.All(await StatusesAsync(routees), s => Assert.True(s.Connected)));
         foreach (var routee in routees)
         {
             routee.Tell(new DeliverEmails([Claimed("app@example.com")]));
