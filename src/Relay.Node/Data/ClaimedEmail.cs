@@ -1,9 +1,12 @@
+using Relay.Shared.Queue;
+
 namespace Relay.Node.Data;
 
 /// <summary>
 /// A row this node has leased, with what a sender needs to deliver it. It carries the MIME so
 /// that a claim costs one round trip for the whole batch rather than one more per email.
 /// </summary>
+/// <param name="LeaseExpiresAt">Unix ms at which the lease lapses and another claim may take the row.</param>
 internal sealed record ClaimedEmail(
     Guid Id,
     int Attempts,
@@ -12,4 +15,6 @@ internal sealed record ClaimedEmail(
     byte[] Mime,
     long CreatedAt,
     long? ExpiresAt,
-    string? RejectedRecipients);
+    string? RejectedRecipients,
+    EmailPriority Priority = EmailPriority.Normal,
+    long LeaseExpiresAt = long.MaxValue);

@@ -77,11 +77,12 @@ internal sealed class QueueStore : IQueueStore
     {
         await using var db = _database.Connect();
         var nowMs = now.ToUnixTimeMilliseconds();
+        var leaseUntil = nowMs + (long)lease.TotalMilliseconds;
         var rows = await db.QueryToListAsync<EmailRow>(
             _claimSql,
             cancellationToken,
             new DataParameter("owner", owner, DataType.NVarChar),
-            new DataParameter("leaseUntil", nowMs + (long)lease.TotalMilliseconds, DataType.Int64),
+            new DataParameter("leaseUntil", leaseUntil, DataType.Int64),
             new DataParameter("now", nowMs, DataType.Int64),
             new DataParameter("limit", limit, DataType.Int32));
 
@@ -96,7 +97,9 @@ internal sealed class QueueStore : IQueueStore
                 r.Mime,
                 r.CreatedAt,
                 r.ExpiresAt,
-                r.RejectedRecipients))
+                r.RejectedRecipients,
+                r.Priority,
+                leaseUntil))
             .ToList();
     }
 
