@@ -63,7 +63,7 @@ internal sealed class RelaySupervisorActor : ReceiveActor
         var poller = _poller;
         var retry = new RetryPolicy(s.Delivery);
         _senders = Context.ActorOf(
-            Props.Create(() => new SmtpSenderActor(poller, outcomes, s.Smtp, retry, s.Time))
+            Props.Create(() => new SmtpSenderActor(poller, outcomes, s.Smtp, retry, s.Time, s.Poller.LeaseDuration))
                 .WithRouter(FromConfig.Instance.WithSupervisorStrategy(SenderStrategy)),
             SendersName);
 

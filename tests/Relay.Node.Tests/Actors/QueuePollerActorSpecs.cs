@@ -198,6 +198,24 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Should_claim_nothing_more_for_a_sender_that_took_its_room_back()
+    {
+        _store.Add(10);
+        var sender = CreateTestProbe();
+        var poller = Sys.ActorOf(PollerProps());
+        poller.Tell(new SenderReady(4, 0, Incarnation, 4), sender);
+        Assert.Equal(4, (await sender.ExpectMsgAsync<DeliverEmails>()).Emails.Count);
+
+        // The sender received the four, lost its connection, handed them back and has no room.
+        poller.Tell(new SenderReady(0, 4, Incarnation, 4), sender);
+        Scheduler.Advance(PollInterval * 3);
+
+        await sender.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(0, (await poller.Ask<PollerStatus>(GetPollerStatus.Instance)).Demand);
+        Assert.Equal(1, _store.ClaimCalls);
+    }
+
+    [Fact]
     public async Task Should_stop_claiming_for_good_when_told_to_stop()
     {
         _store.Add(10);

@@ -209,7 +209,8 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
     {
         if (returned.RowCount > 0)
         {
-            _log.Warning("Returned {RowCount} emails whose lease lapsed (a node stopped without releasing them)",
+            _log.Warning("Returned {RowCount} emails whose lease lapsed (a node stopped without releasing them, "
+                + "or held them past Relay:Poller:LeaseDuration)",
                 returned.RowCount);
             TryClaim();
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Akka.Actor;
 using Akka.Event;
 using Relay.Node.Actors.Outcomes;
@@ -10,9 +11,9 @@ using Relay.Node.Smtp;
 namespace Relay.Node.Actors.Sending;
 
 /// <summary>
-/// Owns one SMTP connection and delivers the emails the poller gives it, one at a time, reusing
-/// the connection. Connection failures hand its emails back and back off; an unexpected error
-/// crashes it, and the supervisor restarts this sender alone.
+/// Owns one SMTP connection and delivers the emails the poller gives it, one at a time, highest
+/// priority first, reusing the connection. Connection failures hand its emails back and back off;
+/// an unexpected error crashes it, and the supervisor restarts this sender alone.
 /// </summary>
 internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
 {
@@ -22,12 +23,14 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
     private readonly SmtpOptions _options;
     private readonly RetryPolicy _retry;
     private readonly TimeProvider _time;
-    private readonly Queue<ClaimedEmail> _queue = new();
+    private readonly long _leaseMarginMs;
+    private readonly PriorityQueue<ClaimedEmail, (int Priority, long Arrival)> _queue = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Guid _incarnation = Guid.NewGuid();
     private SmtpConnection? _connection;
     private long _received;
     private long _sent;
+    private long _arrivals;
     private int _failures;
     private bool _connected;
     private bool _sendScheduled;
@@ -38,13 +41,15 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
         IActorRef outcomes,
         SmtpOptions options,
         RetryPolicy retry,
-        TimeProvider time)
+        TimeProvider time,
+        TimeSpan leaseDuration)
     {
         _poller = poller;
         _outcomes = outcomes;
         _options = options;
         _retry = retry;
         _time = time;
+        _leaseMarginMs = (long)LeaseMargin(leaseDuration, options.CommandTimeout).TotalMilliseconds;
 
         ReceiveAsync<Connect>(_ => HandleConnectAsync());
         Receive<DeliverEmails>(HandleDeliverEmails);
@@ -56,6 +61,14 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// The lease an email must still have for a send to start: half the lease, or three command
+    /// timeouts when that is shorter. A send that starts later could outlive its lease, and another
+    /// claim could then send the email a second time.
+    /// </summary>
+    public static TimeSpan LeaseMargin(TimeSpan leaseDuration, TimeSpan commandTimeout) =>
+        TimeSpan.FromTicks(Math.Min(leaseDuration.Ticks / 2, commandTimeout.Ticks * 3));
 
     protected override void PreStart()
     {
@@ -120,7 +133,8 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
         _received += deliver.Emails.Count;
         foreach (var email in deliver.Emails)
         {
-            _queue.Enqueue(email);
+            // Highest priority first, then in the order the poller handed them over.
+            _queue.Enqueue(email, (-(int)email.Priority, _arrivals++));
         }
 
         if (!_connected || _draining)
@@ -136,8 +150,9 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
     private async Task HandleSendNextAsync()
     {
         _sendScheduled = false;
-        if (!_connected || _connection is null || !_queue.TryDequeue(out var email))
+        if (!_connected || _connection is null || !TryDequeueWithinLease(out var email))
         {
+            AnnounceRoom();
             return;
         }
 
@@ -218,8 +233,43 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
         Sender.Tell(new SenderDrained(released));
     }
 
+    /// <summary>
+    /// Takes the next email whose lease leaves time to send it. Those too close to lapsing go back
+    /// to the queue unsent (no attempt used), to be claimed again with a fresh lease.
+    /// </summary>
+    private bool TryDequeueWithinLease([NotNullWhen(true)] out ClaimedEmail? email)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var handedBack = 0;
+        while (_queue.TryDequeue(out email, out _))
+        {
+            if (email.LeaseExpiresAt - now >= _leaseMarginMs)
+            {
+                LogHandedBack(handedBack);
+                return true;
+            }
+
+            _outcomes.Tell(new RecordOutcome(RetryPolicy.Requeue(email, "lease too close to lapsing")));
+            handedBack++;
+        }
+
+        LogHandedBack(handedBack);
+        return false;
+    }
+
+    private void LogHandedBack(int count)
+    {
+        if (count > 0)
+        {
+            _log.Warning("Handed {RowCount} emails back unsent: their lease lapses in under {Delay}; "
+                + "the SMTP server is slower than Relay:Poller:LeaseDuration allows for "
+                + "Relay:Smtp:SenderCapacity emails", count, TimeSpan.FromMilliseconds(_leaseMarginMs));
+        }
+    }
+
     private void OnConnectionFailed(string reason)
     {
+        var wasConnected = _connected;
         _failures++;
         _connected = false;
         var delay = SendBackoff.Delay(
@@ -232,13 +282,20 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
         }
 
         ReleaseQueued("SMTP connection unavailable");
+        if (wasConnected)
+        {
+            // The poller still counts the room this sender last announced: take it back, so that
+            // while every connection is down nothing more is claimed.
+            _poller.Tell(new SenderReady(0, _received, _incarnation, _options.SenderCapacity));
+        }
+
         Timers.StartSingleTimer("reconnect", Connect.Instance, delay);
     }
 
     private int ReleaseQueued(string reason)
     {
         var count = _queue.Count;
-        while (_queue.TryDequeue(out var email))
+        while (_queue.TryDequeue(out var email, out _))
         {
             _outcomes.Tell(new RecordOutcome(RetryPolicy.Requeue(email, reason)));
         }
