@@ -57,6 +57,25 @@ public sealed class QueueJanitorActorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal([ancientFailure.Id], await RemainingAsync(database));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Should_keep_sent_emails_forever_when_told_to_while_pruning_failed_ones(
+        RelayDatabaseProvider provider)
+    {
+        var database = await TestDatabases.CreateAsync(provider);
+        var ancientSent = TestEmails.Finished(EmailStatus.Sent, DateTimeOffset.UtcNow.AddYears(-5));
+        var justFailed = TestEmails.Finished(EmailStatus.Failed, DateTimeOffset.UtcNow.AddSeconds(-1));
+        var justCancelled = TestEmails.Finished(EmailStatus.Cancelled, DateTimeOffset.UtcNow.AddSeconds(-1));
+        await TestEmails.InsertAsync(database, [ancientSent, justFailed, justCancelled]);
+        var options = new JanitorOptions { KeepSentForever = true, RetainFailedFor = TimeSpan.Zero, BatchSize = 1 };
+
+        var janitor = Sys.ActorOf(JanitorProps(database, options));
+        var pruned = await janitor.Ask<Pruned>(PruneNow.Instance, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(new Pruned(0, 2), pruned);
+        Assert.Equal([ancientSent.Id], await RemainingAsync(database));
+    }
+
     private static Props JanitorProps(RelayDatabase database, JanitorOptions options)
     {
         options.PruneInterval = TimeSpan.FromHours(1);
