@@ -207,6 +207,9 @@ internal sealed class SmtpSenderActor : ReceiveActor, IWithTimers
         switch (decision)
         {
             case DeliveryDecision.Unclassified:
+                // LIMITATION: an email that crashes its sender every time is retried once per lease
+                // period for ever: a crash uses up no attempt, so it never reaches MaxAttempts and
+                // fails. Each crash is logged at Error with the email's id.
                 throw new UnexpectedSendFailureException(email.Id, report.Error!);
             case DeliveryDecision.ConnectionFailed failed:
                 _outcomes.Tell(new RecordOutcome(RetryPolicy.Requeue(email, failed.Reason)));
