@@ -71,10 +71,13 @@ internal static class MarkdownReport
                 $"bare {(enqueue.Mode == "batch" ? "batch (binary COPY / prepared INSERTs)" : "INSERT + commit")}: "
                 + $"{Rate(enqueue.BareRate)}"
                 + (enqueue.BareNotifyRate is { } notify
-                    ? $"; bare with the queue's NOTIFY trigger: {Rate(notify)}"
+                    ? $"; bare with a NOTIFY trigger: {Rate(notify)}"
                     : "")
                 + (enqueue.QueueTableRate is { } queueTable
                     ? $"; bare into relay_email itself: {Rate(queueTable)}"
+                    : "")
+                + (enqueue.NodeWaitingRate is { } waiting
+                    ? $"; EnqueueAsync while a node waits (every commit notifies): {Rate(waiting)}"
                     : "")
                 + (enqueue.SerializeRate is { } serialize ? $"; MimeMessage.WriteTo alone: {Rate(serialize)}" : ""));
         }

@@ -50,13 +50,18 @@ internal sealed class BareInsert : IAsyncDisposable
               """, ct);
         if (database.Provider == RelayDatabaseProvider.PostgreSql)
         {
-            // The same scratch table with the queue's statement trigger (pg_notify on insert), to show
-            // what the wake-up notification costs a commit by itself.
+            // The same scratch table with a statement trigger that always notifies (as the queue's
+            // does while a node waits for work), to show what a notification costs a commit by itself.
             await database.ExecuteAsync(
                 """
                 CREATE TABLE bench_bare_notify (LIKE bench_bare INCLUDING ALL);
+                CREATE FUNCTION bench_bare_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('bench_bare_notify', '');
+                    RETURN NULL;
+                END $$;
                 CREATE TRIGGER bench_bare_notify AFTER INSERT ON bench_bare_notify
-                    FOR EACH STATEMENT EXECUTE FUNCTION relay_email_queued_notify();
+                    FOR EACH STATEMENT EXECUTE FUNCTION bench_bare_notify();
                 """, ct);
         }
 

@@ -51,20 +51,20 @@ internal static class EnqueueBenchmark
         {
             BenchContext.Progress(
                 $"{database.Label}: single enqueue, {threads} thread(s), {duration.TotalSeconds:0} s each");
-            var variants = new List<Func<int, CancellationToken, Task>>
-            {
-                BareInto("bench_bare"),
-                (i, token) => queue.EnqueueAsync(messages[i % MessagePool], cancellationToken: token),
-            };
+            Func<int, CancellationToken, Task> enqueue = (i, token) =>
+                queue.EnqueueAsync(messages[i % MessagePool], cancellationToken: token);
+            var variants = new List<Operation> { new(BareInto("bench_bare")), new(enqueue) };
             if (provider == RelayDatabaseProvider.PostgreSql)
             {
-                variants.Add(BareInto("bench_bare_notify"));
-                variants.Add(BareInto("relay_email"));
+                variants.Add(new(BareInto("bench_bare_notify")));
+                variants.Add(new(BareInto("relay_email")));
+                variants.Add(new(enqueue, token => NodeWaitingAsync(database, token)));
             }
 
             var rates = await CompareAsync(threads, 1, duration, variants, ct);
             results.Add(new EnqueueResult(database.Label, "single", threads, 1, rates[1], rates[0],
-                rates.Count > 2 ? rates[2] : null, QueueTableRate: rates.Count > 3 ? rates[3] : null));
+                rates.Count > 2 ? rates[2] : null, QueueTableRate: rates.Count > 3 ? rates[3] : null,
+                NodeWaitingRate: rates.Count > 4 ? rates[4] : null));
         }
 
         var batch = settings.BatchSize;
@@ -78,14 +78,14 @@ internal static class EnqueueBenchmark
                 token,
                 table);
         };
-        var batchVariants = new List<Func<int, CancellationToken, Task>>
+        var batchVariants = new List<Operation>
         {
-            BareBatchInto("bench_bare"),
-            (_, token) => queue.EnqueueManyAsync(batchMessages, cancellationToken: token),
+            new(BareBatchInto("bench_bare")),
+            new((_, token) => queue.EnqueueManyAsync(batchMessages, cancellationToken: token)),
         };
         if (provider == RelayDatabaseProvider.PostgreSql)
         {
-            batchVariants.Add(BareBatchInto("relay_email"));
+            batchVariants.Add(new(BareBatchInto("relay_email")));
         }
 
         var batchRates = await CompareAsync(1, batch, duration, batchVariants, ct);
@@ -101,6 +101,21 @@ internal static class EnqueueBenchmark
             serializeRate,
             batchRates.Count > 2 ? batchRates[2] : null));
         return results;
+    }
+
+    /// <summary>
+    /// Holds the queue's doorbell lock as a node that waits for work does, so that every enqueue
+    /// notifies, until disposed.
+    /// </summary>
+    private static async Task<IAsyncDisposable> NodeWaitingAsync(BenchDatabase database, CancellationToken ct)
+    {
+        var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"SELECT pg_advisory_lock({QueueSchema.DoorbellLockClass}, {QueueSchema.DoorbellLockId})",
+            connection);
+        await command.ExecuteNonQueryAsync(ct);
+        return connection;
     }
 
     /// <summary>
@@ -129,7 +144,7 @@ internal static class EnqueueBenchmark
         int threads,
         int perCall,
         TimeSpan duration,
-        IReadOnlyList<Func<int, CancellationToken, Task>> operations,
+        IReadOnlyList<Operation> operations,
         CancellationToken ct)
     {
         var messages = new double[operations.Count];
@@ -138,7 +153,9 @@ internal static class EnqueueBenchmark
         {
             for (var i = 0; i < operations.Count; i++)
             {
-                var (calls, elapsed) = await RunAsync(threads, duration / Rounds, operations[i], ct);
+                var during = operations[i].During is { } start ? await start(ct) : null;
+                await using var scope = during;
+                var (calls, elapsed) = await RunAsync(threads, duration / Rounds, operations[i].Run, ct);
                 messages[i] += calls * perCall;
                 seconds[i] += elapsed;
             }
@@ -176,13 +193,20 @@ internal static class EnqueueBenchmark
     }
 }
 
+/// <summary>An operation to time, and what must hold while it runs (disposed afterwards).</summary>
+internal sealed record Operation(
+    Func<int, CancellationToken, Task> Run,
+    Func<CancellationToken, Task<IAsyncDisposable>>? During = null);
+
 /// <param name="Mode">"single" (one EnqueueAsync per message) or "batch" (EnqueueManyAsync).</param>
 /// <param name="BareRate">The bare-insert floor with the same threads and batch size.</param>
-/// <param name="BareNotifyRate">The bare insert into a table with the queue's NOTIFY trigger
+/// <param name="BareNotifyRate">The bare insert into a table with a trigger that always notifies
 /// (PostgreSQL, single).</param>
 /// <param name="SerializeRate">MimeMessage.WriteTo alone on one thread, in memory (batch).</param>
 /// <param name="QueueTableRate">The bare insert (or COPY, for batches) into relay_email itself: its indexes and
 /// trigger, no client code (PostgreSQL).</param>
+/// <param name="NodeWaitingRate">EnqueueAsync while a node waits for work, so that every commit notifies
+/// (PostgreSQL, single).</param>
 internal sealed record EnqueueResult(
     string Database,
     string Mode,
@@ -192,7 +216,8 @@ internal sealed record EnqueueResult(
     double BareRate,
     double? BareNotifyRate = null,
     double? SerializeRate = null,
-    double? QueueTableRate = null)
+    double? QueueTableRate = null,
+    double? NodeWaitingRate = null)
 {
     /// <summary>Cost per message relative to the bare insert: 1.0 is the floor.</summary>
     public double CostRatio => BareRate / Rate;

@@ -5,12 +5,11 @@ namespace Relay.Node.Logging;
 /// <summary>Log lines of the node's non-actor code. Event ids: 2xxx poller, 5xxx hosting.</summary>
 internal static partial class NodeLog
 {
-    [LoggerMessage(2001, LogLevel.Warning,
-        "Listening for queue notifications failed; polling only, reconnecting in {Delay}")]
-    public static partial void ListenerFailed(ILogger logger, Exception error, TimeSpan delay);
+    [LoggerMessage(2001, LogLevel.Warning, "{What} failed; polling only, reconnecting in {Delay}")]
+    public static partial void ListenerFailed(ILogger logger, Exception error, string what, TimeSpan delay);
 
-    [LoggerMessage(2002, LogLevel.Information, "Listening for queue notifications again after {Failures} failures")]
-    public static partial void ListenerRecovered(ILogger logger, int failures);
+    [LoggerMessage(2002, LogLevel.Information, "{What} again after {Failures} failures")]
+    public static partial void ListenerRecovered(ILogger logger, string what, int failures);
 
     [LoggerMessage(5001, LogLevel.Information,
         "Relay node {NodeName} starting: queue {Database}, SMTP {SmtpHost}:{SmtpPort} ({Security})")]

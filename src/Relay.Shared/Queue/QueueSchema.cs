@@ -4,7 +4,7 @@ namespace Relay.Shared.Queue;
 public static class QueueSchema
 {
     /// <summary>The schema version this build reads and writes.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>The queue table.</summary>
     public const string EmailTable = "relay_email";
@@ -17,6 +17,15 @@ public static class QueueSchema
 
     /// <summary>The PostgreSQL notification channel signalled when emails are queued.</summary>
     public const string NotifyChannel = "relay_email_queued";
+
+    /// <summary>
+    /// The advisory lock (class, id) a node holds while it waits for work: writers notify
+    /// <see cref="NotifyChannel"/> only while some node holds or waits for it ("RELY", 1).
+    /// </summary>
+    public const int DoorbellLockClass = 0x52454C59;
+
+    /// <inheritdoc cref="DoorbellLockClass"/>
+    public const int DoorbellLockId = 1;
 
     /// <summary>The command an operator runs to create or upgrade the schema.</summary>
     public const string MigrateCommand =

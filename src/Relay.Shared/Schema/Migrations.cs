@@ -1,3 +1,5 @@
+using Relay.Shared.Queue;
+
 namespace Relay.Shared.Schema;
 
 /// <summary>
@@ -9,11 +11,9 @@ internal static class Migrations
     public static readonly IReadOnlyList<Migration> All =
     [
         new(1, "queue, attempt history, claim and prune indexes", V1Sqlite, V1PostgreSql),
+        new(2, "writers notify only while a node waits for work", V2Sqlite, V2PostgreSql),
     ];
 
-    // LIMITATION: the statement trigger notifies from every inserting transaction; PostgreSQL commits
-    // notifying transactions one at a time, which halves concurrent enqueue throughput
-    // (bench/RESULTS.md). A coalesced notification after commit would need a client-side signal.
     // Claims walk ix_relay_email_ready in (priority, due time) order, so their cost does not grow
     // with the backlog; the partial predicates must match the claim query's text exactly.
     private const string V1PostgreSql = """
@@ -107,5 +107,25 @@ internal static class Migrations
             detail TEXT NULL
         );
         CREATE INDEX ix_relay_email_attempt_email ON relay_email_attempt (email_id);
+        """;
+
+    // SQLite has no notifications: nodes poll it.
+    private const string V2Sqlite = "";
+
+    // PostgreSQL commits notifying transactions one at a time (a global lock from pre-commit to the
+    // end of the WAL flush), so a notification from every enqueue halves concurrent enqueue
+    // throughput. A node that waits for work holds the doorbell lock in exclusive mode; a writer
+    // rings only when it cannot take it in shared mode, that is while a node holds or waits for it.
+    // A node with a backlog claims again by itself and lets go of the lock, and writers stop ringing.
+    // The shared lock lasts to the writer's commit, so a node's wait for the lock ends only after
+    // every writer that did not ring has committed or rolled back: its next claim sees their rows.
+    private static string V2PostgreSql => $"""
+        CREATE OR REPLACE FUNCTION relay_email_queued_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NOT pg_try_advisory_xact_lock_shared({QueueSchema.DoorbellLockClass}, {QueueSchema.DoorbellLockId}) THEN
+                PERFORM pg_notify('{QueueSchema.NotifyChannel}', '');
+            END IF;
+            RETURN NULL;
+        END $$;
         """;
 }

@@ -54,7 +54,11 @@ public static class RelaySchema
         foreach (var migration in Migrations.All.Where(m => m.Version > current))
         {
             var sql = database.Provider == RelayDatabaseProvider.Sqlite ? migration.Sqlite : migration.PostgreSql;
-            await db.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+            if (sql.Length > 0)
+            {
+                await db.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+            }
+
             await db.ExecuteAsync(
                     $"INSERT INTO {QueueSchema.VersionTable} (version, applied_at, description) "
                     + "VALUES (@version, @appliedAt, @description);",

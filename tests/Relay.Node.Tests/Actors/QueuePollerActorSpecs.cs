@@ -230,7 +230,25 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(0, _store.ClaimCalls);
     }
 
-    private Props PollerProps(int maxBatch = 200)
+    [Fact]
+    public async Task Should_ask_writers_to_signal_once_drained_and_stop_while_claims_come_back_full()
+    {
+        _store.Add(3);
+        var wakeUp = new RecordingWakeUp();
+        var sender = CreateTestProbe();
+        var poller = Sys.ActorOf(PollerProps(maxBatch: 2, wakeUp: wakeUp));
+
+        poller.Tell(new SenderReady(10, 0, Incarnation, 10), sender);
+
+        await sender.ExpectMsgAsync<DeliverEmails>();
+        await sender.ExpectMsgAsync<DeliverEmails>();
+        await AwaitAssertAsync(() => Assert.Equal(["disarm", "arm"], wakeUp.Calls));
+
+        wakeUp.Wake!();
+        await AwaitAssertAsync(() => Assert.Equal(["disarm", "arm", "arm"], wakeUp.Calls));
+    }
+
+    private Props PollerProps(int maxBatch = 200, IQueueWakeUp? wakeUp = null)
     {
         var options = new PollerOptions
         {
@@ -240,6 +258,43 @@ public sealed class QueuePollerActorSpecs : Akka.TestKit.Xunit2.TestKit
         };
         var outcomes = CreateTestProbe();
         return Props.Create(() =>
-            new QueuePollerActor(_store, options, "node-a", TimeProvider.System, outcomes, null));
+            new QueuePollerActor(_store, options, "node-a", TimeProvider.System, outcomes, wakeUp));
+    }
+
+    /// <summary>Records what the poller asks of the doorbell, and lets the spec ring.</summary>
+    private sealed class RecordingWakeUp : IQueueWakeUp, IQueueDoorbell
+    {
+        private readonly List<string> _calls = [];
+
+        public Action? Wake { get; private set; }
+
+        public IReadOnlyList<string> Calls
+        {
+            get
+            {
+                lock (_calls)
+                {
+                    return [.. _calls];
+                }
+            }
+        }
+
+        public IQueueDoorbell Start(Action wake, CancellationToken cancellationToken)
+        {
+            Wake = wake;
+            return this;
+        }
+
+        public void Arm() => Record("arm");
+
+        public void Disarm() => Record("disarm");
+
+        private void Record(string call)
+        {
+            lock (_calls)
+            {
+                _calls.Add(call);
+            }
+        }
     }
 }

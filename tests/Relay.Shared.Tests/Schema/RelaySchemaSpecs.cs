@@ -34,7 +34,9 @@ public sealed class RelaySchemaSpecs
 
         Assert.Equal(QueueSchema.CurrentVersion, version);
         await using var db = database.Connect();
-        Assert.Equal(1, await db.ExecuteAsync<int>($"SELECT count(*) FROM {QueueSchema.VersionTable}"));
+        Assert.Equal(
+            QueueSchema.CurrentVersion,
+            await db.ExecuteAsync<int>($"SELECT count(*) FROM {QueueSchema.VersionTable}"));
     }
 
     [Theory]
@@ -87,6 +89,39 @@ public sealed class RelaySchemaSpecs
 
         Assert.All(versions, v => Assert.Equal(QueueSchema.CurrentVersion, v));
         await using var db = database.Connect();
-        Assert.Equal(1, await db.ExecuteAsync<int>($"SELECT count(*) FROM {QueueSchema.VersionTable}"));
+        Assert.Equal(
+            QueueSchema.CurrentVersion,
+            await db.ExecuteAsync<int>($"SELECT count(*) FROM {QueueSchema.VersionTable}"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Should_upgrade_a_version_1_database_and_keep_its_emails(RelayDatabaseProvider provider)
+    {
+        var database = await TestDatabases.CreateAsync(provider, migrate: false);
+        var first = Migrations.All[0];
+        var email = TestEmails.Build();
+        await using (var db = database.Connect())
+        {
+            await db.ExecuteAsync(
+                $"CREATE TABLE {QueueSchema.VersionTable} (version integer PRIMARY KEY, "
+                + "applied_at bigint NOT NULL, description text NOT NULL);");
+            await db.ExecuteAsync(provider == RelayDatabaseProvider.Sqlite ? first.Sqlite : first.PostgreSql);
+            await db.ExecuteAsync(
+                $"INSERT INTO {QueueSchema.VersionTable} (version, applied_at, description) VALUES (1, 0, 'v1')");
+        }
+
+        await TestEmails.InsertAsync(database, [email]);
+
+        Assert.Equal(QueueSchema.CurrentVersion, await RelaySchema.MigrateAsync(database));
+        await RelaySchema.EnsureCurrentAsync(database);
+        Assert.Equal(EmailStatus.Queued, (await TestEmails.ReadAsync(database, email.Id)).Status);
+        if (provider == RelayDatabaseProvider.PostgreSql)
+        {
+            await using var db = database.Connect();
+            var trigger = await db.ExecuteAsync<string>(
+                "SELECT prosrc FROM pg_proc WHERE proname = 'relay_email_queued_notify'");
+            Assert.Contains("pg_try_advisory_xact_lock_shared", trigger);
+        }
     }
 }

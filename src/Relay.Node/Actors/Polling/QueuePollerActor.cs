@@ -23,6 +23,7 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
     private readonly IQueueWakeUp? _wakeUp;
     private readonly Dictionary<IActorRef, Demand> _senders = [];
     private readonly CancellationTokenSource _stopping = new();
+    private IQueueDoorbell? _doorbell;
     private bool _claiming;
     private bool _pollAgain;
     private bool _stopped;
@@ -77,7 +78,7 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
         if (_wakeUp is not null)
         {
             var self = Self;
-            _wakeUp.Start(() => self.Tell(PollNow.Instance), _stopping.Token);
+            _doorbell = _wakeUp.Start(() => self.Tell(PollNow.Instance), _stopping.Token);
         }
 
         Context.System.EventStream.Subscribe(Self, typeof(OutcomeBacklogChanged));
@@ -152,8 +153,19 @@ internal sealed class QueuePollerActor : ReceiveActor, IWithTimers
 
         Distribute(batch.Emails);
 
-        // A full claim means more rows are probably due: claim again at once instead of waiting.
-        if (_pollAgain || (batch.Emails.Count == batch.Requested && batch.Requested > 0))
+        // A full claim means more rows are probably due: claim again at once instead of waiting,
+        // and writers need not signal. A short one drained the queue: ask writers to signal.
+        var full = batch.Emails.Count == batch.Requested && batch.Requested > 0;
+        if (full)
+        {
+            _doorbell?.Disarm();
+        }
+        else
+        {
+            _doorbell?.Arm();
+        }
+
+        if (_pollAgain || full)
         {
             TryClaim();
         }
