@@ -11,40 +11,9 @@ internal static class EmailStore
     /// <summary>Inserts the row, or, when its idempotency key is taken, returns the existing row's id.</summary>
     public static async Task<Guid> InsertAsync(DataConnection db, EmailRow row, CancellationToken cancellationToken)
     {
-        if (row.IdempotencyKey is null)
-        {
-            await db.InsertAsync(row, token: cancellationToken).ConfigureAwait(false);
-            return row.Id;
-        }
-
         // ON CONFLICT DO NOTHING instead of catching a unique violation: inside the caller's
         // PostgreSQL transaction a failed statement would abort everything else they did.
-        var inserted = await db.GetTable<EmailRow>()
-            .InsertOrUpdateAsync(
-                () => new EmailRow
-                {
-                    Id = row.Id,
-                    Source = row.Source,
-                    IdempotencyKey = row.IdempotencyKey,
-                    Priority = row.Priority,
-                    Status = row.Status,
-                    EnvelopeFrom = row.EnvelopeFrom,
-                    Recipients = row.Recipients,
-                    PendingRecipients = row.PendingRecipients,
-                    Subject = row.Subject,
-                    Mime = row.Mime,
-                    Size = row.Size,
-                    MessageId = row.MessageId,
-                    Attempts = row.Attempts,
-                    NextAttemptAt = row.NextAttemptAt,
-                    ExpiresAt = row.ExpiresAt,
-                    CreatedAt = row.CreatedAt,
-                    UpdatedAt = row.UpdatedAt,
-                },
-                existing => new EmailRow(),
-                () => new EmailRow { Source = row.Source, IdempotencyKey = row.IdempotencyKey },
-                cancellationToken)
-            .ConfigureAwait(false);
+        var inserted = await EmailInsert.ExecuteAsync(db, row, cancellationToken).ConfigureAwait(false);
         if (inserted > 0)
         {
             return row.Id;
