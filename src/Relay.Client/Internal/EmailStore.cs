@@ -30,8 +30,10 @@ internal static class EmailStore
     }
 
     /// <summary>
-    /// Inserts a batch in one transaction (the caller's, or one of its own): rows without a key in
-    /// one bulk copy, rows with a key one by one so that a taken key yields the existing id.
+    /// Inserts a batch in one transaction (the caller's, or one of its own). On PostgreSQL the rows
+    /// without a key go in one binary COPY; every other row is one INSERT, so that a taken key yields
+    /// the existing id. On SQLite one fixed INSERT per row costs less than a multi-row statement
+    /// built for every batch.
     /// </summary>
     public static async Task<Guid[]> InsertManyAsync(
         QueueConnection connection,
@@ -44,22 +46,21 @@ internal static class EmailStore
             : null;
         try
         {
-            var plain = rows.Where(r => r.IdempotencyKey is null).ToList();
-            if (plain.Count > 0)
+            var copy = connection.Provider == RelayDatabaseProvider.PostgreSql;
+            if (copy)
             {
-                var bulk = new BulkCopyOptions
+                var plain = rows.Where(r => r.IdempotencyKey is null).Select(NewEmailRow.From).ToList();
+                if (plain.Count > 0)
                 {
-                    BulkCopyType = connection.Provider == RelayDatabaseProvider.PostgreSql
-                        ? BulkCopyType.ProviderSpecific
-                        : BulkCopyType.MultipleRows,
-                };
-                await db.BulkCopyAsync(bulk, plain, cancellationToken).ConfigureAwait(false);
+                    var bulk = new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific };
+                    await db.BulkCopyAsync(bulk, plain, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             var ids = new Guid[rows.Count];
             for (var i = 0; i < rows.Count; i++)
             {
-                ids[i] = rows[i].IdempotencyKey is null
+                ids[i] = copy && rows[i].IdempotencyKey is null
                     ? rows[i].Id
                     : await InsertAsync(db, rows[i], cancellationToken).ConfigureAwait(false);
             }
