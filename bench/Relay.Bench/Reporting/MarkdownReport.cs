@@ -76,7 +76,11 @@ internal static class MarkdownReport
                 + (enqueue.QueueTableRate is { } queueTable
                     ? $"; bare into relay_email itself: {Rate(queueTable)}"
                     : "")
-                + (enqueue.SerializeRate is { } serialize ? $"; MimeMessage.WriteTo alone: {Rate(serialize)}" : ""));
+                + (enqueue.SerializeRate is { } serialize ? $"; MimeMessage.WriteTo alone: {Rate(serialize)}" : "")
+                + (enqueue is { CpuMs: { } cpu, BareCpuMs: { } bareCpu }
+                    ? $"; harness CPU-ms/msg: enqueue {cpu:0.000}, bare {bareCpu:0.000}"
+                      + (enqueue.QueueTableCpuMs is { } tableCpu ? $", bare into relay_email {tableCpu:0.000}" : "")
+                    : ""));
         }
 
         foreach (var latency in results.Latencies)
