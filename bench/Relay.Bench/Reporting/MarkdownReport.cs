@@ -79,7 +79,11 @@ internal static class MarkdownReport
                 + (enqueue.NodeWaitingRate is { } waiting
                     ? $"; EnqueueAsync while a node waits (every commit notifies): {Rate(waiting)}"
                     : "")
-                + (enqueue.SerializeRate is { } serialize ? $"; MimeMessage.WriteTo alone: {Rate(serialize)}" : ""));
+                + (enqueue.SerializeRate is { } serialize ? $"; MimeMessage.WriteTo alone: {Rate(serialize)}" : "")
+                + (enqueue is { CpuMs: { } cpu, BareCpuMs: { } bareCpu }
+                    ? $"; harness CPU-ms/msg: enqueue {cpu:0.000}, bare {bareCpu:0.000}"
+                      + (enqueue.QueueTableCpuMs is { } tableCpu ? $", bare into relay_email {tableCpu:0.000}" : "")
+                    : ""));
         }
 
         foreach (var latency in results.Latencies)

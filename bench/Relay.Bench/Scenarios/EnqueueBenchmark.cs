@@ -61,10 +61,15 @@ internal static class EnqueueBenchmark
                 variants.Add(new(enqueue, token => NodeWaitingAsync(database, token)));
             }
 
-            var rates = await CompareAsync(threads, 1, duration, variants, ct);
-            results.Add(new EnqueueResult(database.Label, "single", threads, 1, rates[1], rates[0],
-                rates.Count > 2 ? rates[2] : null, QueueTableRate: rates.Count > 3 ? rates[3] : null,
-                NodeWaitingRate: rates.Count > 4 ? rates[4] : null));
+            var runs = await CompareAsync(threads, 1, duration, variants, ct);
+            results.Add(new EnqueueResult(database.Label, "single", threads, 1, runs[1].Rate, runs[0].Rate,
+                runs.Count > 2 ? runs[2].Rate : null, QueueTableRate: runs.Count > 3 ? runs[3].Rate : null,
+                NodeWaitingRate: runs.Count > 4 ? runs[4].Rate : null)
+            {
+                CpuMs = runs[1].CpuMs,
+                BareCpuMs = runs[0].CpuMs,
+                QueueTableCpuMs = runs.Count > 3 ? runs[3].CpuMs : null,
+            });
         }
 
         var batch = settings.BatchSize;
@@ -95,11 +100,16 @@ internal static class EnqueueBenchmark
             "batch",
             1,
             batch,
-            batchRates[1],
-            batchRates[0],
+            batchRates[1].Rate,
+            batchRates[0].Rate,
             null,
             serializeRate,
-            batchRates.Count > 2 ? batchRates[2] : null));
+            batchRates.Count > 2 ? batchRates[2].Rate : null)
+        {
+            CpuMs = batchRates[1].CpuMs,
+            BareCpuMs = batchRates[0].CpuMs,
+            QueueTableCpuMs = batchRates.Count > 2 ? batchRates[2].CpuMs : null,
+        });
         return results;
     }
 
@@ -138,9 +148,10 @@ internal static class EnqueueBenchmark
 
     /// <summary>
     /// Rates of several operations measured in turns (<see cref="Rounds"/> turns of a share of
-    /// <paramref name="duration"/> each), so a change in the shared machine's load hits all of them alike.
+    /// <paramref name="duration"/> each), so a change in the shared machine's load hits all of them alike,
+    /// with this process's CPU milliseconds per message in each: the client's cost without the database's.
     /// </summary>
-    private static async Task<List<double>> CompareAsync(
+    private static async Task<List<(double Rate, double CpuMs)>> CompareAsync(
         int threads,
         int perCall,
         TimeSpan duration,
@@ -149,26 +160,30 @@ internal static class EnqueueBenchmark
     {
         var messages = new double[operations.Count];
         var seconds = new double[operations.Count];
+        var cpuSeconds = new double[operations.Count];
         for (var round = 0; round < Rounds; round++)
         {
             for (var i = 0; i < operations.Count; i++)
             {
                 var during = operations[i].During is { } start ? await start(ct) : null;
                 await using var scope = during;
-                var (calls, elapsed) = await RunAsync(threads, duration / Rounds, operations[i].Run, ct);
+                var (calls, elapsed, cpu) = await RunAsync(threads, duration / Rounds, operations[i].Run, ct);
+                cpuSeconds[i] += cpu;
                 messages[i] += calls * perCall;
                 seconds[i] += elapsed;
             }
         }
 
-        return messages.Zip(seconds, (m, s) => m / s).ToList();
+        return Enumerable.Range(0, operations.Count)
+            .Select(i => (messages[i] / seconds[i], cpuSeconds[i] * 1000 / messages[i]))
+            .ToList();
     }
 
     /// <summary>
-    /// Calls and seconds: <paramref name="threads"/> workers call the operation until the time is up
-    /// (after a short untimed warm-up).
+    /// Calls, seconds and this process's CPU seconds: <paramref name="threads"/> workers call the
+    /// operation until the time is up (after a short untimed warm-up).
     /// </summary>
-    private static async Task<(long Calls, double Seconds)> RunAsync(
+    private static async Task<(long Calls, double Seconds, double CpuSeconds)> RunAsync(
         int threads,
         TimeSpan duration,
         Func<int, CancellationToken, Task> operation,
@@ -177,6 +192,7 @@ internal static class EnqueueBenchmark
         await Task.WhenAll(Enumerable.Range(0, threads).Select(t => operation(t, ct)));
 
         var calls = 0L;
+        var cpuBefore = CpuMeter.Process(Environment.ProcessId);
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(async () =>
         {
@@ -189,7 +205,7 @@ internal static class EnqueueBenchmark
             }
         }, ct)));
         watch.Stop();
-        return (calls, watch.Elapsed.TotalSeconds);
+        return (calls, watch.Elapsed.TotalSeconds, CpuMeter.Process(Environment.ProcessId) - cpuBefore);
     }
 }
 
@@ -219,6 +235,15 @@ internal sealed record EnqueueResult(
     double? QueueTableRate = null,
     double? NodeWaitingRate = null)
 {
+    /// <summary>This process's CPU milliseconds per message while enqueueing (client, Npgsql, MimeKit).</summary>
+    public double? CpuMs { get; init; }
+
+    /// <summary>The same during the bare insert into the scratch table.</summary>
+    public double? BareCpuMs { get; init; }
+
+    /// <summary>The same during the bare insert (or COPY) into relay_email.</summary>
+    public double? QueueTableCpuMs { get; init; }
+
     /// <summary>Cost per message relative to the bare insert: 1.0 is the floor.</summary>
     public double CostRatio => BareRate / Rate;
 }

@@ -53,13 +53,8 @@ internal sealed class EmailRowBuilder
             message.Date = now;
         }
 
-        var recipients = message.To.Mailboxes
-            .Concat(message.Cc.Mailboxes)
-            .Concat(message.Bcc.Mailboxes)
-            .Select(mailbox => mailbox.Address)
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToList();
-        if (recipients.Count == 0)
+        var recipients = Recipients(message);
+        if (recipients.Length == 0)
         {
             throw EnqueueErrors.NoRecipients();
         }
@@ -68,13 +63,13 @@ internal sealed class EmailRowBuilder
         var nowMs = now.ToUnixTimeMilliseconds();
         return new EmailRow
         {
-            Id = Guid.CreateVersion7(now),
+            Id = EmailIds.NewId(now),
             Source = _source,
             IdempotencyKey = options.IdempotencyKey,
             Priority = options.Priority,
             Status = EmailStatus.Queued,
             EnvelopeFrom = sender.Address,
-            Recipients = RecipientList.Join(recipients),
+            Recipients = recipients,
             PendingRecipients = null,
             Subject = message.Subject ?? "",
             Mime = mime,
@@ -108,6 +103,26 @@ internal sealed class EmailRowBuilder
             throw new RelayEnqueueException("IdempotencyKey", "IdempotencyKey: the key is empty. Give a key that "
                 + "identifies the email in your application, or null for no de-duplication.");
         }
+    }
+
+    // Every envelope recipient once (compared without case), in header order, in the stored form.
+    private static string Recipients(MimeMessage message)
+    {
+        var addresses = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        ReadOnlySpan<InternetAddressList> lists = [message.To, message.Cc, message.Bcc];
+        foreach (var list in lists)
+        {
+            foreach (var mailbox in list.Mailboxes)
+            {
+                if (seen.Add(mailbox.Address))
+                {
+                    addresses.Add(mailbox.Address);
+                }
+            }
+        }
+
+        return addresses.Count == 1 ? addresses[0] : RecipientList.Join(addresses);
     }
 
     // A Message-ID in the sender's domain looks less like spam than one in the machine's name.

@@ -11,40 +11,9 @@ internal static class EmailStore
     /// <summary>Inserts the row, or, when its idempotency key is taken, returns the existing row's id.</summary>
     public static async Task<Guid> InsertAsync(DataConnection db, EmailRow row, CancellationToken cancellationToken)
     {
-        if (row.IdempotencyKey is null)
-        {
-            await db.InsertAsync(row, token: cancellationToken).ConfigureAwait(false);
-            return row.Id;
-        }
-
         // ON CONFLICT DO NOTHING instead of catching a unique violation: inside the caller's
         // PostgreSQL transaction a failed statement would abort everything else they did.
-        var inserted = await db.GetTable<EmailRow>()
-            .InsertOrUpdateAsync(
-                () => new EmailRow
-                {
-                    Id = row.Id,
-                    Source = row.Source,
-                    IdempotencyKey = row.IdempotencyKey,
-                    Priority = row.Priority,
-                    Status = row.Status,
-                    EnvelopeFrom = row.EnvelopeFrom,
-                    Recipients = row.Recipients,
-                    PendingRecipients = row.PendingRecipients,
-                    Subject = row.Subject,
-                    Mime = row.Mime,
-                    Size = row.Size,
-                    MessageId = row.MessageId,
-                    Attempts = row.Attempts,
-                    NextAttemptAt = row.NextAttemptAt,
-                    ExpiresAt = row.ExpiresAt,
-                    CreatedAt = row.CreatedAt,
-                    UpdatedAt = row.UpdatedAt,
-                },
-                existing => new EmailRow(),
-                () => new EmailRow { Source = row.Source, IdempotencyKey = row.IdempotencyKey },
-                cancellationToken)
-            .ConfigureAwait(false);
+        var inserted = await EmailInsert.ExecuteAsync(db, row, cancellationToken).ConfigureAwait(false);
         if (inserted > 0)
         {
             return row.Id;
@@ -61,8 +30,10 @@ internal static class EmailStore
     }
 
     /// <summary>
-    /// Inserts a batch in one transaction (the caller's, or one of its own): rows without a key in
-    /// one bulk copy, rows with a key one by one so that a taken key yields the existing id.
+    /// Inserts a batch in one transaction (the caller's, or one of its own). On PostgreSQL the rows
+    /// without a key go in one binary COPY; every other row is one INSERT, so that a taken key yields
+    /// the existing id. On SQLite one fixed INSERT per row costs less than a multi-row statement
+    /// built for every batch.
     /// </summary>
     public static async Task<Guid[]> InsertManyAsync(
         QueueConnection connection,
@@ -75,22 +46,21 @@ internal static class EmailStore
             : null;
         try
         {
-            var plain = rows.Where(r => r.IdempotencyKey is null).ToList();
-            if (plain.Count > 0)
+            var copy = connection.Provider == RelayDatabaseProvider.PostgreSql;
+            if (copy)
             {
-                var bulk = new BulkCopyOptions
+                var plain = rows.Where(r => r.IdempotencyKey is null).Select(NewEmailRow.From).ToList();
+                if (plain.Count > 0)
                 {
-                    BulkCopyType = connection.Provider == RelayDatabaseProvider.PostgreSql
-                        ? BulkCopyType.ProviderSpecific
-                        : BulkCopyType.MultipleRows,
-                };
-                await db.BulkCopyAsync(bulk, plain, cancellationToken).ConfigureAwait(false);
+                    var bulk = new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific };
+                    await db.BulkCopyAsync(bulk, plain, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             var ids = new Guid[rows.Count];
             for (var i = 0; i < rows.Count; i++)
             {
-                ids[i] = rows[i].IdempotencyKey is null
+                ids[i] = copy && rows[i].IdempotencyKey is null
                     ? rows[i].Id
                     : await InsertAsync(db, rows[i], cancellationToken).ConfigureAwait(false);
             }

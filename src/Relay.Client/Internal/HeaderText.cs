@@ -27,8 +27,7 @@ internal static class HeaderText
             }
         }
 
-        var unfolded = new byte[length];
-        var count = 0;
+        var encoded = false;
         for (var i = 0; i < length; i++)
         {
             var b = raw[i];
@@ -47,9 +46,25 @@ internal static class HeaderText
                 return true;
             }
 
-            unfolded[count++] = b;
+            encoded |= b == '=' && i + 1 < length && raw[i + 1] == '?';
         }
 
-        return HasLineBreak(Rfc2047.DecodeText(unfolded, 0, count));
+        // Only an encoded word (=?charset?...) can decode to a line break; most headers have none.
+        return encoded && HasLineBreak(DecodeUnfolded(raw, length));
+    }
+
+    private static string DecodeUnfolded(byte[] raw, int length)
+    {
+        var unfolded = new byte[length];
+        var count = 0;
+        for (var i = 0; i < length; i++)
+        {
+            if (raw[i] is not ((byte)'\r' or (byte)'\n'))
+            {
+                unfolded[count++] = raw[i];
+            }
+        }
+
+        return Rfc2047.DecodeText(unfolded, 0, count);
     }
 }
