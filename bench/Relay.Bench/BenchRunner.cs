@@ -46,6 +46,13 @@ internal static class BenchRunner
             }
         }
 
+        var imageEnvironment = ImageEnvironment(Path.Combine(root, "src", "Relay.Node", "Dockerfile"));
+        var nodeEnvironment = new Dictionary<string, string>(imageEnvironment);
+        foreach (var (key, value) in settings.NodeSettings)
+        {
+            nodeEnvironment[key] = value;
+        }
+
         var workDir = Path.Combine(Path.GetTempPath(), $"relay-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(workDir);
         BenchContext.Progress($"starting PostgreSQL and the sink (work directory {workDir})");
@@ -61,6 +68,7 @@ internal static class BenchRunner
             Postgres = postgres,
             Sink = sink,
             NodeDll = nodeDll,
+            NodeEnvironment = nodeEnvironment,
             WorkDir = workDir,
             Cancellation = ct,
         };
@@ -123,7 +131,8 @@ internal static class BenchRunner
                 $"- SQLite {sqliteVersion} (Microsoft.Data.Sqlite), WAL, file in {Path.GetTempPath()}");
             var processes = "- Sink: tools/Relay.SmtpSink (SmtpServer, Nagle off) as its own process; "
                 + "node: src/Relay.Node "
-                + $"as its own process, K = {k} senders{NodeSettingsText(settings)}"
+                + $"as its own process with the image's environment{ImageEnvironmentText(imageEnvironment)}, "
+                + $"K = {k} senders{NodeSettingsText(settings)}"
                 + (settings.NodeDll is null ? "" : $"; node binary {nodeDll} (not the repository's build)");
             report.AppendLine(processes);
             report.AppendLine(
@@ -189,6 +198,25 @@ internal static class BenchRunner
         list.Add(value);
         BenchContext.Progress(value?.ToString() ?? "");
     }
+
+    /// <summary>The environment the container image gives the node: its Dockerfile's `ENV KEY=VALUE` lines.</summary>
+    private static Dictionary<string, string> ImageEnvironment(string dockerfile)
+    {
+        var environment = new Dictionary<string, string>();
+        foreach (var line in File.ReadLines(dockerfile))
+        {
+            var parts = line.Trim().Split(' ', 2, StringSplitOptions.TrimEntries);
+            if (parts is ["ENV", var assignment] && assignment.Split('=', 2) is [var key, var value])
+            {
+                environment[key] = value;
+            }
+        }
+
+        return environment;
+    }
+
+    private static string ImageEnvironmentText(IReadOnlyDictionary<string, string> environment) =>
+        environment.Count == 0 ? "" : " (" + string.Join(", ", environment.Select(e => $"`{e.Key}={e.Value}`")) + ")";
 
     private static string NodeSettingsText(BenchSettings settings) =>
         settings.NodeSettings.Count == 0

@@ -89,7 +89,7 @@ internal static class BacklogBenchmark
         {
             await using var node = NodeProcess.Start(
                 context.NodeDll, database, context.Sink, settings.Connections, context.WorkDir,
-                $"backlog-{backlog}", settings.NodeSettings);
+                $"backlog-{backlog}", context.NodeEnvironment);
             await run.WaitCompleteAsync(TimeSpan.FromMinutes(10), ct);
             peakRss = node.PeakRssBytes;
             peakSplit = node.PeakRssSplit;

@@ -14,6 +14,12 @@ internal sealed class BenchContext
 
     public required string NodeDll { get; init; }
 
+    /// <summary>
+    /// The node's extra environment: the container image's (src/Relay.Node/Dockerfile), so the node is
+    /// measured as shipped, then the --node-setting overrides.
+    /// </summary>
+    public required IReadOnlyDictionary<string, string> NodeEnvironment { get; init; }
+
     public required string WorkDir { get; init; }
 
     public required CancellationToken Cancellation { get; init; }

@@ -21,7 +21,7 @@ internal static class LatencyBenchmark
         var database = await BenchDatabase.CreateAsync(provider, name, context.Postgres, context.WorkDir, ct);
         await using var node = NodeProcess.Start(
             context.NodeDll, database, context.Sink, settings.Connections, context.WorkDir, name.Replace('_', '-'),
-            settings.NodeSettings);
+            context.NodeEnvironment);
         await node.WaitReadyAsync(TimeSpan.FromMinutes(2), ct);
         await using var services = new ServiceCollection()
             .AddRelayQueue(o =>

@@ -18,7 +18,7 @@ internal static class RelayBenchmark
         var database = await BenchDatabase.CreateAsync(provider, name, context.Postgres, context.WorkDir, ct);
         await using var node = NodeProcess.Start(
             context.NodeDll, database, context.Sink, senders, context.WorkDir, name.Replace('_', '-'),
-            settings.NodeSettings);
+            context.NodeEnvironment);
         await node.WaitReadyAsync(TimeSpan.FromMinutes(2), ct);
 
         var warm = context.Sink.Track($"{name}warm", settings.WarmUp);

@@ -74,7 +74,9 @@ internal static class RelayNodeApplication
     private static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure)
     {
         // appsettings.json is published next to the assembly; the working directory may be anywhere.
-        var builder = WebApplication.CreateBuilder(
+        // The slim builder leaves out what two plain-HTTP health endpoints never use (HTTPS, HTTP/3,
+        // IIS, hosting startup assemblies): less code mapped, 1-2 MB less resident memory.
+        var builder = WebApplication.CreateSlimBuilder(
             new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
 
