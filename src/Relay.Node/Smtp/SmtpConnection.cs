@@ -13,6 +13,11 @@ internal sealed class SmtpConnection : IDisposable
     private readonly SmtpOptions _options;
     private readonly RelaySmtpClient _client = new();
 
+    // One parser per connection, reused for every email: its buffers are allocated once. Persistent
+    // parsing leaves the content in the stored bytes (read-only, alive until the send ends) rather
+    // than copying it out.
+    private readonly MimeParser _parser = new(Stream.Null, persistent: true);
+
     public SmtpConnection(SmtpOptions options)
     {
         _options = options;
@@ -60,16 +65,17 @@ internal sealed class SmtpConnection : IDisposable
         _client.KnownSize = email.Mime.Length;
         try
         {
-            var message = MimeMessage.Load(new MemoryStream(email.Mime, writable: false), cancellationToken);
+            _parser.SetStream(new MemoryStream(email.Mime, writable: false), persistent: true);
+            var message = _parser.ParseMessage(cancellationToken);
             var sender = MailboxAddress.Parse(email.EnvelopeFrom);
             var mailboxes = recipients.Select(MailboxAddress.Parse).ToList();
             await _client.SendAsync(message, sender, mailboxes, cancellationToken, progress);
             MessagesSent++;
-            return SendReport.Accepted(recipients, _client.Refusals.ToList());
+            return SendReport.Accepted(recipients, Refusals());
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            return new SendReport(recipients, _client.Refusals.ToList(), progress.Complete, error);
+            return new SendReport(recipients, Refusals(), progress.Complete, error);
         }
     }
 
@@ -90,6 +96,8 @@ internal sealed class SmtpConnection : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    private IReadOnlyList<RecipientRefusal> Refusals() => _client.Refusals.Count == 0 ? [] : [.. _client.Refusals];
 
     private static SecureSocketOptions ToMailKit(SmtpSecurity security) => security switch
     {
