@@ -21,7 +21,8 @@ internal static class EmailInsert
 
     /// <summary>A row with a key: inserts nothing (and affects no row) when the source already used the key.</summary>
     public const string Keyed = $"INSERT INTO {QueueSchema.EmailTable} ({Columns}, idempotency_key) "
-        + $"VALUES ({Values}, @idempotencyKey) ON CONFLICT (source, idempotency_key) DO NOTHING";
+        + $"VALUES ({Values}, @idempotencyKey) "
+        + "ON CONFLICT (source, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
 
     /// <summary>Runs <see cref="Plain"/> or <see cref="Keyed"/>; returns the number of rows inserted.</summary>
     public static Task<int> ExecuteAsync(DataConnection db, EmailRow row, CancellationToken cancellationToken) =>

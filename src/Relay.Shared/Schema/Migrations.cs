@@ -11,7 +11,8 @@ internal static class Migrations
     public static readonly IReadOnlyList<Migration> All =
     [
         new(1, "queue, attempt history, claim and prune indexes", V1Sqlite, V1PostgreSql),
-        new(2, "writers notify only while a node waits for work", V2Sqlite, V2PostgreSql),
+        new(2, "writers notify only while a node waits for work; idempotency index over keyed rows only",
+            V2Sqlite, V2PostgreSql),
     ];
 
     // Claims walk ix_relay_email_ready in (priority, due time) order, so their cost does not grow
@@ -109,8 +110,16 @@ internal static class Migrations
         CREATE INDEX ix_relay_email_attempt_email ON relay_email_attempt (email_id);
         """;
 
+    // Most emails carry no idempotency key: leaving them out of the unique index spares every such
+    // enqueue one index insertion. Writers name the predicate in ON CONFLICT to use this index.
+    private const string V2IdempotencyIndex = """
+        DROP INDEX ux_relay_email_idempotency;
+        CREATE UNIQUE INDEX ux_relay_email_idempotency ON relay_email (source, idempotency_key)
+            WHERE idempotency_key IS NOT NULL;
+        """;
+
     // SQLite has no notifications: nodes poll it.
-    private const string V2Sqlite = "";
+    private const string V2Sqlite = V2IdempotencyIndex;
 
     // PostgreSQL commits notifying transactions one at a time (a global lock from pre-commit to the
     // end of the WAL flush), so a notification from every enqueue halves concurrent enqueue
@@ -119,7 +128,7 @@ internal static class Migrations
     // A node with a backlog claims again by itself and lets go of the lock, and writers stop ringing.
     // The shared lock lasts to the writer's commit, so a node's wait for the lock ends only after
     // every writer that did not ring has committed or rolled back: its next claim sees their rows.
-    private static string V2PostgreSql => $"""
+    private static string V2PostgreSql => V2IdempotencyIndex + $"""
         CREATE OR REPLACE FUNCTION relay_email_queued_notify() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF NOT pg_try_advisory_xact_lock_shared({QueueSchema.DoorbellLockClass}, {QueueSchema.DoorbellLockId}) THEN
