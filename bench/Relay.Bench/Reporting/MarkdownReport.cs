@@ -166,7 +166,7 @@ internal static class MarkdownReport
             checks.Add(($"node RSS the same at {large.Backlog:N0} queued as at {small.Backlog:N0} "
                 + $"(within {SameRssTolerance:P0})",
                 Mark(Math.Abs(growth) <= SameRssTolerance),
-                $"{Mb(large.PeakRssBytes)} vs {Mb(small.PeakRssBytes)} ({growth:+0%;-0%})"));
+                $"{Mb(large.PeakRssBytes)} vs {Mb(small.PeakRssBytes)} ({growth:+0%;-0%;0%})"));
             checks.Add(("claim cost independent of backlog, rows due: "
                 + $"buffers at {large.Backlog:N0} ≤ {SameClaimTolerance}× at {small.Backlog:N0}",
                 Mark(large.Claim.Buffers <= SameClaimTolerance * small.Claim.Buffers),
