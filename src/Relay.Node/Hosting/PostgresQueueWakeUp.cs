@@ -49,17 +49,21 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
     {
         var doorbell = new Doorbell(_checkInterval);
         _ = Task.Run(
-            () => RunAsync("Listening for queue notifications", c => ListenAsync(c, wake, cancellationToken),
+            () => RunAsync("Listening for queue notifications", (c, ready) => ListenAsync(c, ready, wake, cancellationToken),
                 cancellationToken),
             CancellationToken.None);
         _ = Task.Run(
-            () => RunAsync("Holding the queue doorbell", c => doorbell.RunAsync(c, wake, cancellationToken),
+            () => RunAsync("Holding the queue doorbell", (c, ready) => doorbell.RunAsync(c, ready, wake, cancellationToken),
                 cancellationToken),
             CancellationToken.None);
         return doorbell;
     }
 
-    private static async Task ListenAsync(NpgsqlConnection connection, Action wake, CancellationToken cancellationToken)
+    private static async Task ListenAsync(
+        NpgsqlConnection connection,
+        Action ready,
+        Action wake,
+        CancellationToken cancellationToken)
     {
         connection.Notification += (_, _) => wake();
         await using (var listen = new NpgsqlCommand($"LISTEN {QueueSchema.NotifyChannel}", connection))
@@ -67,6 +71,7 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
             await listen.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        ready();
         wake(); // anything queued while this connection was down
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -75,9 +80,10 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
     }
 
     // Runs work on a fresh connection until cancelled, reconnecting with a capped exponential delay.
+    // The work calls back once it is set up: only that resets the delay and logs the recovery.
     private async Task RunAsync(
         string what,
-        Func<NpgsqlConnection, Task> work,
+        Func<NpgsqlConnection, Action, Task> work,
         CancellationToken cancellationToken)
     {
         var failures = 0;
@@ -87,20 +93,23 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
             {
                 await using var connection = new NpgsqlConnection(_connectionString);
                 await connection.OpenAsync(cancellationToken);
-                if (failures > 0)
+                await work(connection, () =>
                 {
-                    NodeLog.ListenerRecovered(_logger, what, failures);
-                }
+                    if (failures > 0)
+                    {
+                        NodeLog.ListenerRecovered(_logger, what, failures);
+                    }
 
-                failures = 0;
-                await work(connection);
+                    failures = 0;
+                });
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception error) when (error is NpgsqlException or IOException or TimeoutException)
+            catch (Exception error)
             {
+                // Whatever broke, this loop must not end while the node runs: it would poll only.
                 failures++;
                 var delay = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failures - 1)));
                 if (failures == 1)
@@ -135,9 +144,14 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
 
         public void Disarm() => Want(false);
 
-        public async Task RunAsync(NpgsqlConnection connection, Action wake, CancellationToken cancellationToken)
+        public async Task RunAsync(
+            NpgsqlConnection connection,
+            Action ready,
+            Action wake,
+            CancellationToken cancellationToken)
         {
             // A new connection holds nothing: take the lock again if the poller still waits for work.
+            ready();
             var held = false;
             _changed.Release();
             while (true)
