@@ -150,6 +150,9 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
             Action wake,
             CancellationToken cancellationToken)
         {
+            // A wait for the lock lasts as long as another node idles: no server-side timeout may end it.
+            await ExecuteAsync(connection, "SET lock_timeout = 0; SET statement_timeout = 0", cancellationToken);
+
             // A new connection holds nothing: take the lock again if the poller still waits for work.
             ready();
             var held = false;
@@ -160,7 +163,8 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
                 {
                     if (held)
                     {
-                        await ExecuteAsync(connection, "SELECT 1", cancellationToken);
+                        // Bounded: a peer that vanished without a close must not stall this loop.
+                        await ExecuteAsync(connection, "SELECT 1", cancellationToken, CheckTimeoutSeconds());
                     }
 
                     continue;
@@ -197,6 +201,7 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
 
         private void Want(bool armed)
         {
+            CancellationTokenSource? waiting;
             lock (_gate)
             {
                 if (_wanted == armed)
@@ -205,13 +210,26 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
                 }
 
                 _wanted = armed;
-                if (!armed)
-                {
-                    _waiting?.Cancel();
-                }
+                waiting = armed ? null : _waiting;
             }
 
             _changed.Release();
+            if (waiting is not null)
+            {
+                // Cancelling a command opens a connection to send the cancel request: not on the
+                // poller's thread.
+                _ = Task.Run(() =>
+                {
+                    try
+                    {
+                        waiting.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The wait ended on its own meanwhile.
+                    }
+                });
+            }
         }
 
         // Waits for the exclusive lock: it is granted once every writer that took it in shared mode
@@ -248,10 +266,16 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
             }
         }
 
-        private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken token)
+        private static async Task ExecuteAsync(
+            NpgsqlConnection connection,
+            string sql,
+            CancellationToken token,
+            int timeoutSeconds = 0)
         {
-            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = timeoutSeconds };
             await command.ExecuteNonQueryAsync(token);
         }
+
+        private int CheckTimeoutSeconds() => Math.Max(1, (int)Math.Ceiling(_checkInterval.TotalSeconds));
     }
 }

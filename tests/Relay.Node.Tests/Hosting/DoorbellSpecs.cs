@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.Channels;
 using LinqToDB;
 using LinqToDB.Data;
@@ -17,6 +19,9 @@ namespace Relay.Node.Tests.Hosting;
 public sealed class DoorbellSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    // pg_locks covers the whole server: other test classes hold doorbells in their own databases.
+    private const string ThisDatabase = "database = (SELECT oid FROM pg_database WHERE datname = current_database()) ";
+
     private static readonly string DoorbellArgs = $"{QueueSchema.DoorbellLockClass}, {QueueSchema.DoorbellLockId}";
 
     private readonly Channel<bool> _wakes = Channel.CreateUnbounded<bool>();
@@ -99,9 +104,66 @@ public sealed class DoorbellSpecs : IAsyncLifetime
         await NextWakeAsync();
     }
 
-    private async Task<IQueueDoorbell> StartAsync(TimeSpan? checkInterval = null)
+    [Fact]
+    public async Task Should_keep_waiting_for_the_lock_under_a_server_lock_timeout()
     {
-        var wakeUp = new PostgresQueueWakeUp(_database, NullLogger<PostgresQueueWakeUp>.Instance, checkInterval);
+        var withTimeout = new RelayDatabase(
+            RelayDatabaseProvider.PostgreSql,
+            new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Options = "-c lock_timeout=20ms" }
+                .ConnectionString);
+        await using (var check = new NpgsqlConnection(withTimeout.ConnectionString))
+        {
+            await check.OpenAsync();
+            await using var show = new NpgsqlCommand("SHOW lock_timeout", check);
+            Assert.Equal("20ms", await show.ExecuteScalarAsync());
+        }
+
+        var doorbell = await StartAsync(database: withTimeout);
+        await using var writer = await OpenAsync();
+        await using var transaction = await writer.BeginTransactionAsync();
+        await InsertAsync(transaction, TestEmails.Build());
+
+        doorbell.Arm();
+
+        // Ten times the server's lock timeout into its wait, the node's connection still waits.
+        await AwaitAsync(async () => (long)(await ScalarAsync(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            + "WHERE l.locktype = 'advisory' AND NOT l.granted AND l." + ThisDatabase
+            + $"AND l.classid = {QueueSchema.DoorbellLockClass} AND l.objid = {QueueSchema.DoorbellLockId} "
+            + "AND clock_timestamp() - a.query_start > interval '200 milliseconds'"))! == 1);
+        var waiter = await DoorbellWaiterAsync();
+        await transaction.CommitAsync();
+
+        await NextWakeAsync();
+        Assert.Equal(waiter, await DoorbellHolderAsync()); // the same connection waited until it got the lock
+    }
+
+    [Fact]
+    public async Task Should_take_the_lock_again_when_its_connection_dies_without_a_close()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_database.ConnectionString);
+        await using var proxy = new FreezableProxy(builder.Host!, builder.Port);
+        builder.Host = "127.0.0.1";
+        builder.Port = proxy.Port;
+        var proxied = new RelayDatabase(RelayDatabaseProvider.PostgreSql, builder.ConnectionString);
+        var doorbell = await StartAsync(checkInterval: TimeSpan.FromMilliseconds(100), database: proxied);
+        doorbell.Arm();
+        await NextWakeAsync();
+        var holder = await DoorbellHolderAsync();
+
+        proxy.FreezeOpenConnections();
+        await ExecuteAsync($"SELECT pg_terminate_backend({holder})");
+
+        await AwaitAsync(async () => await DoorbellHolderAsync() is { } pid && pid != holder);
+        await NextWakeAsync();
+    }
+
+    private async Task<IQueueDoorbell> StartAsync(TimeSpan? checkInterval = null, RelayDatabase? database = null)
+    {
+        var wakeUp = new PostgresQueueWakeUp(
+            database ?? _database,
+            NullLogger<PostgresQueueWakeUp>.Instance,
+            checkInterval);
         var doorbell = wakeUp.Start(() => _wakes.Writer.TryWrite(true), _stop.Token);
         await NextWakeAsync(); // the listener's first wake, once it listens
         return doorbell;
@@ -122,11 +184,16 @@ public sealed class DoorbellSpecs : IAsyncLifetime
     }
 
     private async Task<long> DoorbellWaitersAsync() => (long)(await ScalarAsync(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND " + ThisDatabase
         + $"AND classid = {QueueSchema.DoorbellLockClass} AND objid = {QueueSchema.DoorbellLockId}"))!;
 
+    private async Task<int?> DoorbellWaiterAsync() => (int?)await ScalarAsync(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND " + ThisDatabase
+        + $"AND classid = {QueueSchema.DoorbellLockClass} AND objid = {QueueSchema.DoorbellLockId}");
+
     private async Task<int?> DoorbellHolderAsync() => (int?)await ScalarAsync(
-        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND mode = 'ExclusiveLock' "
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND mode = 'ExclusiveLock' AND "
+        + ThisDatabase
         + $"AND classid = {QueueSchema.DoorbellLockClass} AND objid = {QueueSchema.DoorbellLockId}");
 
     private async Task<object?> ScalarAsync(string sql)
@@ -158,6 +225,106 @@ public sealed class DoorbellSpecs : IAsyncLifetime
         while (!await condition())
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
+        }
+    }
+
+    /// <summary>
+    /// A TCP proxy to the test server that can stop passing on anything over the connections open so far,
+    /// closes included: their peer vanishes silently, as after a failover behind a load balancer.
+    /// </summary>
+    private sealed class FreezableProxy : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<CancellationTokenSource> _open = [];
+        private readonly List<TcpClient> _sockets = [];
+        private readonly string _host;
+        private readonly int _port;
+
+        public FreezableProxy(string host, int port)
+        {
+            (_host, _port) = (host, port);
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public void FreezeOpenConnections()
+        {
+            lock (_open)
+            {
+                _open.ForEach(frozen => frozen.Cancel());
+                _open.Clear();
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            lock (_open)
+            {
+                _sockets.ForEach(socket => socket.Dispose());
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                }
+                catch (Exception error) when (error is OperationCanceledException or SocketException
+                                                  or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                var upstream = new TcpClient();
+                await upstream.ConnectAsync(_host, _port);
+                var frozen = new CancellationTokenSource();
+                lock (_open)
+                {
+                    _open.Add(frozen);
+                    _sockets.Add(client);
+                    _sockets.Add(upstream);
+                }
+
+                _ = PumpAsync(client.GetStream(), upstream.GetStream(), frozen.Token);
+                _ = PumpAsync(upstream.GetStream(), client.GetStream(), frozen.Token);
+            }
+        }
+
+        // Once frozen, what arrives is read and dropped, and no close is passed on.
+        private static async Task PumpAsync(NetworkStream from, NetworkStream to, CancellationToken frozen)
+        {
+            var buffer = new byte[16384];
+            try
+            {
+                int read;
+                while ((read = await from.ReadAsync(buffer)) > 0)
+                {
+                    if (!frozen.IsCancellationRequested)
+                    {
+                        await to.WriteAsync(buffer.AsMemory(0, read));
+                    }
+                }
+
+                if (!frozen.IsCancellationRequested)
+                {
+                    to.Socket.Shutdown(SocketShutdown.Send);
+                }
+            }
+            catch (Exception error) when (error is IOException or SocketException or ObjectDisposedException)
+            {
+                // The proxy is being disposed.
+            }
         }
     }
 }
