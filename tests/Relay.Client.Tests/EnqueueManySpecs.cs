@@ -38,7 +38,12 @@ public sealed class EnqueueManySpecs
         var queue = TestQueues.Create(database, clock: clock);
         var notBefore = clock.GetUtcNow().AddHours(1);
         var expiresAt = clock.GetUtcNow().AddDays(1);
-        var options = new EnqueueOptions { Priority = EmailPriority.High, NotBefore = notBefore, ExpiresAt = expiresAt };
+        var options = new EnqueueOptions
+        {
+            Priority = EmailPriority.High,
+            NotBefore = notBefore,
+            ExpiresAt = expiresAt,
+        };
         var keyed = new EnqueueOptions
         {
             Priority = EmailPriority.High,

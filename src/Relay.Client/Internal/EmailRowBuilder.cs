@@ -63,7 +63,7 @@ internal sealed class EmailRowBuilder
         var nowMs = now.ToUnixTimeMilliseconds();
         return new EmailRow
         {
-            Id = EmailIds.NewId(now),
+            Id = Guid.CreateVersion7(now),
             Source = _source,
             IdempotencyKey = options.IdempotencyKey,
             Priority = options.Priority,
@@ -122,7 +122,7 @@ internal sealed class EmailRowBuilder
             }
         }
 
-        return addresses.Count == 1 ? addresses[0] : RecipientList.Join(addresses);
+        return RecipientList.Join(addresses);
     }
 
     // A Message-ID in the sender's domain looks less like spam than one in the machine's name.

@@ -48,15 +48,12 @@ internal sealed class PostgresQueueWakeUp : IQueueWakeUp
     public IQueueDoorbell Start(Action wake, CancellationToken cancellationToken)
     {
         var doorbell = new Doorbell(_checkInterval);
-        _ = Task.Run(
-            () => RunAsync("Listening for queue notifications", (c, ready) => ListenAsync(c, ready, wake, cancellationToken),
-                cancellationToken),
-            CancellationToken.None);
-        _ = Task.Run(
-            () => RunAsync("Holding the queue doorbell", (c, ready) => doorbell.RunAsync(c, ready, wake, cancellationToken),
-                cancellationToken),
-            CancellationToken.None);
+        Run("Listening for queue notifications", (c, ready) => ListenAsync(c, ready, wake, cancellationToken));
+        Run("Holding the queue doorbell", (c, ready) => doorbell.RunAsync(c, ready, wake, cancellationToken));
         return doorbell;
+
+        void Run(string what, Func<NpgsqlConnection, Action, Task> work) =>
+            _ = Task.Run(() => RunAsync(what, work, cancellationToken), CancellationToken.None);
     }
 
     private static async Task ListenAsync(

@@ -118,7 +118,7 @@ internal static class Migrations
             WHERE idempotency_key IS NOT NULL;
         """;
 
-    // SQLite has no notifications: nodes poll it.
+    // SQLite has no notifications (nodes poll it): only the index changes.
     private const string V2Sqlite = V2IdempotencyIndex;
 
     // PostgreSQL commits notifying transactions one at a time (a global lock from pre-commit to the

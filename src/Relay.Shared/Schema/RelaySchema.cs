@@ -54,11 +54,7 @@ public static class RelaySchema
         foreach (var migration in Migrations.All.Where(m => m.Version > current))
         {
             var sql = database.Provider == RelayDatabaseProvider.Sqlite ? migration.Sqlite : migration.PostgreSql;
-            if (sql.Length > 0)
-            {
-                await db.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
-            }
-
+            await db.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync(
                     $"INSERT INTO {QueueSchema.VersionTable} (version, applied_at, description) "
                     + "VALUES (@version, @appliedAt, @description);",

@@ -16,7 +16,7 @@ namespace Relay.Node.Tests.Hosting;
 /// The node's PostgreSQL wake-up: writers notify only while a node holds or waits for the doorbell
 /// lock, and a node that takes it has every earlier writer's email within its next claim.
 /// </summary>
-public sealed class DoorbellSpecs : IAsyncLifetime
+public sealed class DoorbellSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     // pg_locks covers the whole server: other test classes hold doorbells in their own databases.
@@ -179,7 +179,8 @@ public sealed class DoorbellSpecs : IAsyncLifetime
     private async Task<bool> NodeWaitsAsync()
     {
         await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_xact_lock_shared({DoorbellArgs})", connection);
+        await using var command = new NpgsqlCommand(
+            $"SELECT pg_try_advisory_xact_lock_shared({DoorbellArgs})", connection);
         return !(bool)(await command.ExecuteScalarAsync())!;
     }
 
@@ -219,14 +220,8 @@ public sealed class DoorbellSpecs : IAsyncLifetime
         await db.InsertAsync(email);
     }
 
-    private static async Task AwaitAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (!await condition())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
-        }
-    }
+    private Task AwaitAsync(Func<Task<bool>> condition) =>
+        AwaitAssertAsync(async () => Assert.True(await condition()), Timeout, TimeSpan.FromMilliseconds(20));
 
     /// <summary>
     /// A TCP proxy to the test server that can stop passing on anything over the connections open so far,
